@@ -1,0 +1,43 @@
+package io.spikestream.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code spikestream} command line. Exit codes: 0 success, 1 failure, 2 bad usage.
+ * Subcommands are registered in {@link #commandLine()}.
+ */
+@Command(name = "spikestream",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionInfo.class,
+        description = "Classify event-camera (DVS) streams with BNTT spiking neural networks on Apache Kafka.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class SpikestreamCli implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        // no subcommand given: show what there is, as a usage error
+        spec.commandLine().usage(System.err);
+        return EXIT_USAGE;
+    }
+
+    /** The fully configured command line; tests run commands through it. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SpikestreamCli());
+        cl.setExitCodeExceptionMapper(t -> EXIT_FAILURE);
+        cl.setExecutionExceptionHandler(new FailureHandler());
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
