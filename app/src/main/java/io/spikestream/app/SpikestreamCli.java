@@ -32,6 +32,8 @@ public final class SpikestreamCli implements Callable<Integer> {
     /** The fully configured command line; tests run commands through it. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SpikestreamCli());
+        // one line per command group; each group registers its own subcommands
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
         cl.setExitCodeExceptionMapper(t -> EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;
