@@ -34,6 +34,7 @@ public final class SpikestreamCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new SpikestreamCli());
         // one line per command group; each group registers its own subcommands
         cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;
