@@ -1,0 +1,21 @@
+package io.spikestream.trainer.backend;
+
+import java.util.Optional;
+
+/**
+ * Makes a {@link Backend}; found with {@link java.util.ServiceLoader} (register in
+ * {@code META-INF/services/io.spikestream.trainer.backend.BackendProvider}). Providers must be
+ * cheap to construct and must not touch native libraries before {@link #unavailableReason()}.
+ */
+public interface BackendProvider {
+    /** The {@code --backend} name: "cpu", "cuda". */
+    String name();
+
+    /** Preference of {@code --backend auto}: the available provider with the highest wins. */
+    int priority();
+
+    /** Empty when this machine can run the backend, else why not (missing library, no device). */
+    Optional<String> unavailableReason();
+
+    Backend create();
+}
