@@ -1,0 +1,133 @@
+package io.spikestream.simulator.bench;
+
+import io.spikestream.proto.v1.Classification;
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.simulator.replay.SampleRef;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Joins classifications to the samples one load replayed and records what they say. Each camera
+ * replays a sample at most once per occurrence, so (camera, sample id) with an occurrence count
+ * identifies an episode: more classifications than occurrences are duplicates, fewer are missing.
+ * Thread-safe (the replay thread registers samples, the consumer thread records decisions).
+ */
+final class ClassificationTracker {
+    private final int maxSteps;
+    private final long measureFromNs;
+    private final Map<String, int[]> replayed = new HashMap<>();
+    private final Map<String, Integer> labels = new HashMap<>();
+    private final Map<String, int[]> received = new HashMap<>();
+    private long expected;
+    private long classified;
+    private long duplicates;
+    private long unexpected;
+    private long correct;
+    private long labelled;
+    private long stepsSum;
+    private long noSendTime;
+    private final Histogram latencyUs = new Histogram(3);
+    private final Histogram emitUs = new Histogram(3);
+    private final Histogram sensorUs = new Histogram(3);
+    private final long[] stepsHistogram;
+    private final long[] correctBySteps;
+    private final long[] labelledBySteps;
+    private final Map<ExitReason, Long> exitReasons = new EnumMap<>(ExitReason.class);
+
+    ClassificationTracker(int maxSteps, long measureFromNs) {
+        this.maxSteps = maxSteps;
+        this.measureFromNs = measureFromNs;
+        stepsHistogram = new long[maxSteps + 2];
+        correctBySteps = new long[maxSteps + 2];
+        labelledBySteps = new long[maxSteps + 2];
+    }
+
+    private static String key(String camera, String sample) {
+        return camera + '\u0000' + sample;
+    }
+
+    synchronized void started(String camera, SampleRef sample) {
+        String k = key(camera, sample.id());
+        replayed.computeIfAbsent(k, x -> new int[1])[0]++;
+        if (sample.hasLabel()) {
+            labels.put(k, sample.label());
+        }
+        expected++;
+    }
+
+    /** Records one consumed classification of this load's cameras; {@code consumedNs} on the replay clock. */
+    synchronized void record(Classification c, long consumedNs) {
+        String k = key(c.getCameraId(), c.getSampleId());
+        int[] r = replayed.get(k);
+        if (r == null) {
+            unexpected++;
+            return;
+        }
+        int[] got = received.computeIfAbsent(k, x -> new int[1]);
+        if (got[0] >= r[0]) {
+            duplicates++;
+            return;
+        }
+        got[0]++;
+        classified++;
+        int steps = Math.min(c.getStepsUsed(), maxSteps + 1);
+        stepsSum += c.getStepsUsed();
+        stepsHistogram[steps]++;
+        exitReasons.merge(c.getExitReason(), 1L, Long::sum);
+        Integer label = labels.get(k);
+        if (label == null && c.hasLabel()) {
+            label = c.getLabel();
+        }
+        if (label != null) {
+            labelled++;
+            labelledBySteps[steps]++;
+            if (c.getPredictedClass() == label) {
+                correct++;
+                correctBySteps[steps]++;
+            }
+        }
+        long sensor = c.getDecisionEventTimeUs() - c.getEpisodeStartUs();
+        if (sensor >= 0) {
+            sensorUs.recordValue(sensor);
+        }
+        long sent = c.getDecidingPacketIntendedSendNs();
+        if (sent <= 0) {
+            noSendTime++;
+            return;
+        }
+        if (sent >= measureFromNs) {
+            latencyUs.recordValue(Math.max(0, consumedNs - sent) / 1000);
+            if (c.getEmittedAtNs() > 0) {
+                emitUs.recordValue(Math.max(0, c.getEmittedAtNs() - sent) / 1000);
+            }
+        }
+    }
+
+    synchronized long expected() {
+        return expected;
+    }
+
+    synchronized long classified() {
+        return classified;
+    }
+
+    /** A consistent copy of everything recorded. */
+    synchronized Snapshot snapshot() {
+        long missing = 0;
+        for (Map.Entry<String, int[]> e : replayed.entrySet()) {
+            int[] got = received.get(e.getKey());
+            missing += e.getValue()[0] - (got == null ? 0 : got[0]);
+        }
+        return new Snapshot(expected, classified, duplicates, missing, unexpected, correct, labelled, stepsSum,
+                noSendTime, latencyUs.copy(), emitUs.copy(), sensorUs.copy(), stepsHistogram.clone(),
+                correctBySteps.clone(), labelledBySteps.clone(), new EnumMap<>(exitReasons));
+    }
+
+    record Snapshot(long expected, long classified, long duplicates, long missing, long unexpected, long correct,
+                    long labelled, long stepsSum, long noSendTime, Histogram latencyUs, Histogram emitUs,
+                    Histogram sensorUs, long[] stepsHistogram, long[] correctBySteps, long[] labelledBySteps,
+                    Map<ExitReason, Long> exitReasons) {
+    }
+}
