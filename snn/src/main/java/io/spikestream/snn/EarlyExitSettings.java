@@ -1,0 +1,103 @@
+package io.spikestream.snn;
+
+import io.spikestream.proto.v1.EarlyExit;
+import io.spikestream.proto.v1.ExitTableRow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Early-exit settings calibrated on held-out data and stored in the checkpoint (DESIGN.md §3).
+ * Accuracies are fractions in 0..1; the tolerance is in percentage points (1 = 0.01 accuracy).
+ *
+ * @param confidenceThreshold τ on the max softmax probability of the running score; 0 disables
+ * @param marginThreshold     top-1 minus top-2 probability threshold; 0 disables
+ * @param gammaExitStep       data-set-level BNTT exit step (number of steps, 1-based); 0 disables
+ * @param gammaThreshold      the per-step mean γ threshold that picked {@code gammaExitStep}
+ * @param tolerancePoints     allowed accuracy loss versus full T used to pick τ, percentage points
+ * @param accuracy            accuracy at τ on the calibration data
+ * @param meanSteps           mean steps at τ on the calibration data
+ * @param fullAccuracy        accuracy at full T on the calibration data
+ * @param samples             number of calibration samples
+ * @param table               the τ → (accuracy, mean steps) table
+ */
+public record EarlyExitSettings(float confidenceThreshold, float marginThreshold, int gammaExitStep,
+                                float gammaThreshold, float tolerancePoints, float accuracy, float meanSteps,
+                                float fullAccuracy, int samples, List<Row> table) {
+
+    /** One row of the calibration table. */
+    public record Row(float threshold, float accuracy, float meanSteps) {
+    }
+
+    public EarlyExitSettings {
+        if (!(confidenceThreshold >= 0f && confidenceThreshold <= 1f)) {
+            throw new IllegalArgumentException("early exit: confidence threshold " + confidenceThreshold + " outside 0..1");
+        }
+        if (!(marginThreshold >= 0f && marginThreshold <= 1f)) {
+            throw new IllegalArgumentException("early exit: margin threshold " + marginThreshold + " outside 0..1");
+        }
+        if (gammaExitStep < 0) {
+            throw new IllegalArgumentException("early exit: gamma exit step " + gammaExitStep + " is negative");
+        }
+        if (samples < 0) {
+            throw new IllegalArgumentException("early exit: samples " + samples + " is negative");
+        }
+        table = table == null ? List.of() : List.copyOf(table);
+    }
+
+    /** No early exit: every episode runs T steps. */
+    public static EarlyExitSettings none() {
+        return new EarlyExitSettings(0f, 0f, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
+    }
+
+    /** Only a confidence threshold τ (e.g. a command-line override). */
+    public static EarlyExitSettings confidence(float tau) {
+        return new EarlyExitSettings(tau, 0f, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
+    }
+
+    public EarlyExitSettings withConfidenceThreshold(float tau) {
+        return new EarlyExitSettings(tau, marginThreshold, gammaExitStep, gammaThreshold, tolerancePoints, accuracy,
+                meanSteps, fullAccuracy, samples, table);
+    }
+
+    public EarlyExitSettings withMarginThreshold(float margin) {
+        return new EarlyExitSettings(confidenceThreshold, margin, gammaExitStep, gammaThreshold, tolerancePoints,
+                accuracy, meanSteps, fullAccuracy, samples, table);
+    }
+
+    public EarlyExitSettings withGammaExitStep(int step) {
+        return new EarlyExitSettings(confidenceThreshold, marginThreshold, step, gammaThreshold, tolerancePoints,
+                accuracy, meanSteps, fullAccuracy, samples, table);
+    }
+
+    public EarlyExit toProto() {
+        EarlyExit.Builder b = EarlyExit.newBuilder()
+                .setConfidenceThreshold(confidenceThreshold)
+                .setMarginThreshold(marginThreshold)
+                .setGammaExitStep(gammaExitStep)
+                .setGammaThreshold(gammaThreshold)
+                .setTolerancePoints(tolerancePoints)
+                .setAccuracy(accuracy)
+                .setMeanSteps(meanSteps)
+                .setFullAccuracy(fullAccuracy)
+                .setSamples(samples);
+        for (Row r : table) {
+            b.addTable(ExitTableRow.newBuilder().setThreshold(r.threshold()).setAccuracy(r.accuracy())
+                    .setMeanSteps(r.meanSteps()));
+        }
+        return b.build();
+    }
+
+    /** @throws IllegalArgumentException naming the field that is out of range */
+    public static EarlyExitSettings fromProto(EarlyExit e) {
+        List<Row> rows = new ArrayList<>();
+        for (ExitTableRow r : e.getTableList()) {
+            rows.add(new Row(r.getThreshold(), r.getAccuracy(), r.getMeanSteps()));
+        }
+        if (e.getGammaExitStep() < 0 || e.getSamples() < 0) {
+            throw new IllegalArgumentException("early exit: gamma_exit_step or samples out of range");
+        }
+        return new EarlyExitSettings(e.getConfidenceThreshold(), e.getMarginThreshold(), e.getGammaExitStep(),
+                e.getGammaThreshold(), e.getTolerancePoints(), e.getAccuracy(), e.getMeanSteps(), e.getFullAccuracy(),
+                e.getSamples(), rows);
+    }
+}

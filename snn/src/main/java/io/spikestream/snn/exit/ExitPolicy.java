@@ -1,0 +1,125 @@
+package io.spikestream.snn.exit;
+
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.EarlyExitSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * When an episode stops (DESIGN.md §3). {@link #check} runs after every step on the running score
+ * (mean readout so far) and returns the reason to stop, or null to run another step. Policies are
+ * immutable, allocation-free per check and thread-safe.
+ */
+public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Margin, ExitPolicy.GammaStep,
+        ExitPolicy.MaxSteps, ExitPolicy.AnyOf {
+
+    /**
+     * @param scores    the running score after {@code stepsDone} steps
+     * @param stepsDone steps run so far (≥ 1)
+     * @return why to stop now, or null to continue
+     */
+    ExitReason check(float[] scores, int stepsDone);
+
+    /** Stop when the max softmax probability of the running score reaches τ. */
+    record Confidence(float tau) implements ExitPolicy {
+        public Confidence {
+            if (!(tau > 0f && tau <= 1f)) {
+                throw new IllegalArgumentException("confidence threshold " + tau + " outside (0, 1]");
+            }
+        }
+
+        @Override
+        public ExitReason check(float[] scores, int stepsDone) {
+            return stepsDone >= 1 && ExitMetrics.confidence(scores) >= tau ? ExitReason.EXIT_REASON_CONFIDENCE : null;
+        }
+    }
+
+    /** Stop when the top-1 minus top-2 softmax probability reaches {@code margin}. */
+    record Margin(float margin) implements ExitPolicy {
+        public Margin {
+            if (!(margin > 0f && margin <= 1f)) {
+                throw new IllegalArgumentException("margin threshold " + margin + " outside (0, 1]");
+            }
+        }
+
+        @Override
+        public ExitReason check(float[] scores, int stepsDone) {
+            return stepsDone >= 1 && ExitMetrics.margin(scores) >= margin ? ExitReason.EXIT_REASON_MARGIN : null;
+        }
+    }
+
+    /** BNTT's data-set-level rule: stop after {@code step} steps, whatever the scores. */
+    record GammaStep(int step) implements ExitPolicy {
+        public GammaStep {
+            if (step < 1) {
+                throw new IllegalArgumentException("gamma exit step " + step + " must be at least 1");
+            }
+        }
+
+        @Override
+        public ExitReason check(float[] scores, int stepsDone) {
+            return stepsDone >= step ? ExitReason.EXIT_REASON_BNTT_GAMMA : null;
+        }
+    }
+
+    /** Stop after T steps: the network has T sets of BN parameters. */
+    record MaxSteps(int maxSteps) implements ExitPolicy {
+        public MaxSteps {
+            if (maxSteps < 1) {
+                throw new IllegalArgumentException("max steps " + maxSteps + " must be at least 1");
+            }
+        }
+
+        @Override
+        public ExitReason check(float[] scores, int stepsDone) {
+            return stepsDone >= maxSteps ? ExitReason.EXIT_REASON_MAX_STEPS : null;
+        }
+    }
+
+    /** The first policy, in order, that fires. */
+    record AnyOf(List<ExitPolicy> policies) implements ExitPolicy {
+        public AnyOf {
+            policies = List.copyOf(policies);
+        }
+
+        @Override
+        public ExitReason check(float[] scores, int stepsDone) {
+            for (int i = 0, n = policies.size(); i < n; i++) {
+                ExitReason r = policies.get(i).check(scores, stepsDone);
+                if (r != null) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The checkpoint's calibrated rules plus max steps T. */
+    static ExitPolicy fromModel(BnntModel model) {
+        return of(model.earlyExit(), model.spec().timesteps());
+    }
+
+    /**
+     * Confidence τ (if > 0), margin (if > 0), γ step (if > 0, below T), then max steps, checked in that order.
+     */
+    static ExitPolicy of(EarlyExitSettings settings, int maxSteps) {
+        List<ExitPolicy> list = new ArrayList<>();
+        if (settings.confidenceThreshold() > 0f) {
+            list.add(new Confidence(settings.confidenceThreshold()));
+        }
+        if (settings.marginThreshold() > 0f) {
+            list.add(new Margin(settings.marginThreshold()));
+        }
+        if (settings.gammaExitStep() > 0 && settings.gammaExitStep() < maxSteps) {
+            list.add(new GammaStep(settings.gammaExitStep()));
+        }
+        list.add(new MaxSteps(maxSteps));
+        return list.size() == 1 ? list.get(0) : new AnyOf(list);
+    }
+
+    /** Only max steps: every episode runs T steps. */
+    static ExitPolicy never(int maxSteps) {
+        return new MaxSteps(maxSteps);
+    }
+}

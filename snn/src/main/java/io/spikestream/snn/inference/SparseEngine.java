@@ -1,0 +1,348 @@
+package io.spikestream.snn.inference;
+
+import io.spikestream.snn.BnntModel;
+import java.util.Arrays;
+
+/**
+ * The event-driven engine (default for serving). Spikes are binary and sparse, so each layer only
+ * does work for its active inputs: every non-zero input (a spike, a pooled spike fraction, a frame
+ * count) scatter-adds its weight column into the layer's pre-activations; then one pass over the
+ * layer's neurons applies the leak, BN folded into a scale and shift per channel and step, fires and
+ * resets, and lists the spikes for the next layer. Pooling scatters spikes into the pooled map.
+ *
+ * <p>Maps are kept channel-innermost ({@code [H][W][C]}) with weights transposed to
+ * {@code [in][3][3][out]}, so that a scatter is a contiguous run over output channels. Sums
+ * accumulate in double and round once to float, exactly as in {@link DenseReferenceEngine}; the
+ * neuron update is the same code, so both engines agree (bit for bit unless a double sum lands on a
+ * float rounding boundary). Frame values may be any non-negative counts (clipped mode); pooling of
+ * non-dyadic fractions would be order-dependent, which framed counts and spikes never are.
+ */
+public final class SparseEngine implements InferenceEngine {
+    private final BnntModel model;
+    private final FoldedNetwork net;
+    /** conv: [in][3][3][out]; dense/readout: [inInternal][out] with the input in [H][W][C] order. */
+    private final double[][] wt;
+
+    public SparseEngine(BnntModel model) {
+        this.model = model;
+        this.net = new FoldedNetwork(model);
+        int n = net.kinds.length;
+        wt = new double[n][];
+        for (int l = 0; l < n; l++) {
+            float[] w = net.kinds[l] == FoldedNetwork.Kind.POOL ? null : model.params().weight(l);
+            int ci = net.in[l][0];
+            int h = net.in[l][1];
+            int wd = net.in[l][2];
+            switch (net.kinds[l]) {
+                case CONV -> {
+                    int co = net.out[l][0];
+                    double[] t = new double[ci * 9 * co];
+                    for (int o = 0; o < co; o++) {
+                        for (int c = 0; c < ci; c++) {
+                            for (int k = 0; k < 9; k++) {
+                                t[(c * 9 + k) * co + o] = w[(o * ci + c) * 9 + k];
+                            }
+                        }
+                    }
+                    wt[l] = t;
+                }
+                case DENSE, READOUT -> {
+                    int nOut = net.out[l][0];
+                    int nIn = ci * h * wd;
+                    double[] t = new double[nIn * nOut];
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < wd; x++) {
+                            for (int c = 0; c < ci; c++) {
+                                int internal = (y * wd + x) * ci + c;
+                                int chw = (c * h + y) * wd + x;
+                                for (int o = 0; o < nOut; o++) {
+                                    t[internal * nOut + o] = w[o * nIn + chw];
+                                }
+                            }
+                        }
+                    }
+                    wt[l] = t;
+                }
+                case POOL -> wt[l] = null;
+            }
+        }
+    }
+
+    @Override
+    public BnntModel model() {
+        return model;
+    }
+
+    @Override
+    public Session newSession() {
+        return new SparseSession();
+    }
+
+    /** Non-zero values of one map: indices in [H][W][C] order and their values. */
+    private static final class Active {
+        final int[] idx;
+        final float[] val;
+        int count;
+        boolean binary;
+
+        Active(int capacity) {
+            idx = new int[capacity];
+            val = new float[capacity];
+        }
+    }
+
+    private final class SparseSession implements Session {
+        private final Active input;
+        private final Active[] outs;
+        private final double[][] acc;
+        private final float[][] membrane;
+        private final float[][] pooled;
+        private final boolean[][] touched;
+        private final float[] readoutSum;
+        private final float[] scores;
+        private int steps;
+
+        SparseSession() {
+            int n = net.kinds.length;
+            input = new Active(model.spec().input().size());
+            outs = new Active[n];
+            acc = new double[n][];
+            membrane = new float[n][];
+            pooled = new float[n][];
+            touched = new boolean[n][];
+            for (int l = 0; l < n; l++) {
+                int size = net.size(net.out[l]);
+                switch (net.kinds[l]) {
+                    case CONV, DENSE -> {
+                        acc[l] = new double[size];
+                        membrane[l] = new float[size];
+                        outs[l] = new Active(size);
+                        outs[l].binary = true;
+                    }
+                    case POOL -> {
+                        pooled[l] = new float[size];
+                        touched[l] = new boolean[size];
+                        outs[l] = new Active(size);
+                    }
+                    case READOUT -> acc[l] = new double[size];
+                }
+            }
+            readoutSum = new float[model.spec().numClasses()];
+            scores = new float[readoutSum.length];
+        }
+
+        @Override
+        public float[] step(float[] frame) {
+            int expected = model.spec().input().size();
+            if (frame.length != expected) {
+                throw new IllegalArgumentException("frame has " + frame.length + " values, the model expects "
+                        + expected + " (" + model.spec().input() + ")");
+            }
+            if (steps >= net.timesteps) {
+                throw new IllegalStateException("the episode already ran T=" + net.timesteps + " steps; reset() first");
+            }
+            int t = steps;
+            gatherFrame(frame);
+            Active x = input;
+            for (int l = 0; l < net.kinds.length; l++) {
+                switch (net.kinds[l]) {
+                    case CONV -> conv(l, t, x);
+                    case POOL -> pool(l, x);
+                    case DENSE -> dense(l, t, x);
+                    case READOUT -> readout(l, x);
+                }
+                x = outs[l];
+            }
+            steps++;
+            for (int k = 0; k < scores.length; k++) {
+                scores[k] = readoutSum[k] / steps;
+            }
+            return scores;
+        }
+
+        private void gatherFrame(float[] frame) {
+            int c = net.in[0][0];
+            int h = net.in[0][1];
+            int w = net.in[0][2];
+            int n = 0;
+            boolean binary = true;
+            int[] idx = input.idx;
+            float[] val = input.val;
+            for (int k = 0; k < c; k++) {
+                int base = k * h * w;
+                for (int p = 0; p < h * w; p++) {
+                    float v = frame[base + p];
+                    if (v != 0f) {
+                        idx[n] = p * c + k;
+                        val[n++] = v;
+                        binary &= v == 1f;
+                    }
+                }
+            }
+            input.count = n;
+            input.binary = binary;
+        }
+
+        private void conv(int l, int t, Active x) {
+            int ci = net.in[l][0];
+            int h = net.in[l][1];
+            int w = net.in[l][2];
+            int co = net.out[l][0];
+            double[] a = acc[l];
+            double[] wl = wt[l];
+            for (int e = 0; e < x.count; e++) {
+                int j = x.idx[e];
+                int pos = j / ci;
+                int c = j - pos * ci;
+                int y = pos / w;
+                int xx = pos - y * w;
+                double v = x.val[e];
+                for (int ky = 0; ky < 3; ky++) {
+                    int oy = y - ky + 1;
+                    if (oy < 0 || oy >= h) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < 3; kx++) {
+                        int ox = xx - kx + 1;
+                        if (ox < 0 || ox >= w) {
+                            continue;
+                        }
+                        int ob = (oy * w + ox) * co;
+                        int wb = (c * 9 + ky * 3 + kx) * co;
+                        if (x.binary) {
+                            for (int o = 0; o < co; o++) {
+                                a[ob + o] += wl[wb + o];
+                            }
+                        } else {
+                            for (int o = 0; o < co; o++) {
+                                a[ob + o] += v * wl[wb + o];
+                            }
+                        }
+                    }
+                }
+            }
+            fireAll(l, t, h * w, co);
+        }
+
+        /** The neuron pass over a layer of {@code positions × channels} neurons; lists the spikes. */
+        private void fireAll(int l, int t, int positions, int channels) {
+            double[] a = acc[l];
+            float[] u = membrane[l];
+            float[] sc = net.scale[l][t];
+            float[] sh = net.shift[l][t];
+            float leak = net.leak;
+            float theta = net.theta;
+            Active out = outs[l];
+            int[] idx = out.idx;
+            int n = 0;
+            int i = 0;
+            for (int p = 0; p < positions; p++) {
+                for (int o = 0; o < channels; o++, i++) {
+                    float z = (float) a[i];
+                    a[i] = 0;
+                    if (FoldedNetwork.fire(u, i, z, sc[o], sh[o], leak, theta)) {
+                        idx[n++] = i;
+                    }
+                }
+            }
+            if (n > 0) {
+                Arrays.fill(out.val, 0, n, 1f);
+            }
+            out.count = n;
+        }
+
+        private void pool(int l, Active x) {
+            int c = net.in[l][0];
+            int w = net.in[l][2];
+            int ho = net.out[l][1];
+            int wo = net.out[l][2];
+            float[] p = pooled[l];
+            boolean[] seen = touched[l];
+            Active out = outs[l];
+            int n = 0;
+            for (int e = 0; e < x.count; e++) {
+                int j = x.idx[e];
+                int pos = j / c;
+                int ch = j - pos * c;
+                int oy = (pos / w) >> 1;
+                int ox = (pos % w) >> 1;
+                if (oy >= ho || ox >= wo) {
+                    continue; // the odd last row/column that floor pooling drops
+                }
+                int k = (oy * wo + ox) * c + ch;
+                if (!seen[k]) {
+                    seen[k] = true;
+                    out.idx[n++] = k;
+                }
+                p[k] += x.val[e] * 0.25f;
+            }
+            boolean binary = true;
+            for (int e = 0; e < n; e++) {
+                int k = out.idx[e];
+                float v = p[k];
+                out.val[e] = v;
+                binary &= v == 1f;
+                p[k] = 0f;
+                seen[k] = false;
+            }
+            out.count = n;
+            out.binary = binary;
+        }
+
+        private void scatterDense(int l, Active x, int nOut) {
+            double[] a = acc[l];
+            double[] wl = wt[l];
+            for (int e = 0; e < x.count; e++) {
+                int row = x.idx[e] * nOut;
+                if (x.binary) {
+                    for (int o = 0; o < nOut; o++) {
+                        a[o] += wl[row + o];
+                    }
+                } else {
+                    double v = x.val[e];
+                    for (int o = 0; o < nOut; o++) {
+                        a[o] += v * wl[row + o];
+                    }
+                }
+            }
+        }
+
+        private void dense(int l, int t, Active x) {
+            int nOut = net.out[l][0];
+            scatterDense(l, x, nOut);
+            fireAll(l, t, 1, nOut);
+        }
+
+        private void readout(int l, Active x) {
+            int nOut = net.out[l][0];
+            scatterDense(l, x, nOut);
+            double[] a = acc[l];
+            for (int o = 0; o < nOut; o++) {
+                readoutSum[o] += (float) a[o];
+                a[o] = 0;
+            }
+        }
+
+        @Override
+        public int steps() {
+            return steps;
+        }
+
+        @Override
+        public void reset() {
+            for (float[] m : membrane) {
+                if (m != null) {
+                    Arrays.fill(m, 0f);
+                }
+            }
+            Arrays.fill(readoutSum, 0f);
+            Arrays.fill(scores, 0f);
+            steps = 0;
+        }
+
+        @Override
+        public float[] scores() {
+            return scores;
+        }
+    }
+}
