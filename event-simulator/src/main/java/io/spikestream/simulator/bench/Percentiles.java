@@ -50,7 +50,8 @@ public record Percentiles(long count, double p50, double p90, double p99, double
         return m;
     }
 
-    static Double num(double v) {
+    /** The value, or null for NaN and infinities (JSON has neither). */
+    public static Double num(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
     }
 }
