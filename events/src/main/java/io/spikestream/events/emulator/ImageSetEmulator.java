@@ -1,0 +1,226 @@
+package io.spikestream.events.emulator;
+
+import io.spikestream.events.EventBatch;
+import io.spikestream.events.io.Aedat2Writer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns a folder of images in class folders ({@code <class>/*.jpg|png}) into CIFAR10-DVS-layout
+ * recordings {@code <out>/<class>/cifar10_<class>_<i>.aedat}, where i is the image's position in
+ * its class folder (natural file-name order). Bad inputs (unreadable, zero-size, not an image, empty
+ * folders, files outside class folders) are reported and skipped; the good ones are still done.
+ * The output depends only on the images, the protocol and the seed — not on the thread count.
+ */
+public final class ImageSetEmulator {
+    static final Set<String> IMAGE_EXTENSIONS = Set.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+
+    /** One image to emulate. */
+    public record Item(String className, int index, Path image) {
+        public String relativeOutput() {
+            return className + "/cifar10_" + className + "_" + index + ".aedat";
+        }
+    }
+
+    /** The images found and the inputs already known to be unusable. */
+    public record Plan(Path root, List<Item> items, List<Skipped> skipped) {
+        public Plan {
+            items = List.copyOf(items);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    private ImageSetEmulator() {
+    }
+
+    /**
+     * Scans {@code images}: class folders in natural order, image files in natural order, at most
+     * {@code limitPerClass} per class (0 = all).
+     *
+     * @throws IllegalArgumentException when the folder does not exist or holds no class folder
+     */
+    public static Plan plan(Path images, int limitPerClass) {
+        if (!Files.isDirectory(images)) {
+            throw new IllegalArgumentException("image folder " + images + " does not exist or is not a folder");
+        }
+        if (limitPerClass < 0) {
+            throw new IllegalArgumentException("limit per class " + limitPerClass + " is negative");
+        }
+        List<Item> items = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        List<Path> classDirs = new ArrayList<>();
+        for (Path p : list(images)) {
+            if (Files.isDirectory(p)) {
+                classDirs.add(p);
+            } else {
+                skipped.add(new Skipped(images.relativize(p).toString(), "not in a class folder"));
+            }
+        }
+        if (classDirs.isEmpty()) {
+            throw new IllegalArgumentException("image folder " + images + " has no class folders (expected <class>/<image>.jpg)");
+        }
+        for (Path dir : classDirs) {
+            String cls = dir.getFileName().toString();
+            int index = 0;
+            int found = 0;
+            for (Path f : list(dir)) {
+                String rel = images.relativize(f).toString().replace('\\', '/');
+                if (Files.isDirectory(f)) {
+                    skipped.add(new Skipped(rel, "a folder inside a class folder"));
+                    continue;
+                }
+                if (!isImageName(f)) {
+                    skipped.add(new Skipped(rel, "not an image file (expected .jpg, .jpeg, .png, .bmp or .gif)"));
+                    continue;
+                }
+                int i = index++;
+                if (limitPerClass > 0 && found >= limitPerClass) {
+                    continue;
+                }
+                found++;
+                items.add(new Item(cls, i, f));
+            }
+            if (index == 0) {
+                skipped.add(new Skipped(cls + "/", "class folder holds no images"));
+            }
+        }
+        return new Plan(images, items, skipped);
+    }
+
+    /** Emulates every planned image into {@code out} with {@code threads} workers. */
+    public static EmulationSummary run(Plan plan, Path out, Cifar10DvsProtocol protocol, long seed, int threads,
+                                       EmulationProgress progress) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " must be at least 1");
+        }
+        long start = System.nanoTime();
+        PixelMismatch sensor = protocol.sensorPattern(seed);
+        ThreadLocal<PictureRecorder> recorders = ThreadLocal.withInitial(() -> new PictureRecorder(sensor));
+        createDirectories(out);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "emulator");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<Object>> futures = new ArrayList<>();
+        try {
+            for (Item item : plan.items()) {
+                futures.add(pool.submit(() -> emulateOne(plan.root(), item, out, protocol, recorders.get(), seed, progress)));
+            }
+            List<Skipped> skipped = new ArrayList<>(plan.skipped());
+            int recordings = 0;
+            long events = 0;
+            for (Future<Object> f : futures) {
+                Object r = get(f);
+                if (r instanceof Skipped s) {
+                    skipped.add(s);
+                } else {
+                    recordings++;
+                    events += (Long) r;
+                }
+            }
+            return new EmulationSummary(recordings, events, (System.nanoTime() - start) / 1e9, skipped);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The seed of one recording: from the run seed and the image's class and index only. */
+    public static long recordingSeed(long seed, Item item) {
+        return Seeds.derive(seed, Seeds.RECORDING, fnv1a(item.className() + "/" + item.index()));
+    }
+
+    private static Object emulateOne(Path root, Item item, Path out, Cifar10DvsProtocol protocol,
+                                     PictureRecorder recorder, long seed, EmulationProgress progress) {
+        String rel = root.relativize(item.image()).toString().replace('\\', '/');
+        BufferedImage image;
+        try {
+            if (Files.size(item.image()) == 0) {
+                progress.itemDone(0, true);
+                return new Skipped(rel, "zero-size file");
+            }
+            image = ImageIO.read(item.image().toFile());
+        } catch (IOException | RuntimeException e) {
+            progress.itemDone(0, true);
+            return new Skipped(rel, "unreadable image: " + e.getMessage());
+        }
+        if (image == null) {
+            progress.itemDone(0, true);
+            return new Skipped(rel, "not a decodable image (no JPEG/PNG/BMP/GIF content)");
+        }
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            progress.itemDone(0, true);
+            return new Skipped(rel, "image has no pixels");
+        }
+        EventBatch events = protocol.record(image, recorder, recordingSeed(seed, item));
+        Path target = out.resolve(item.relativeOutput());
+        createDirectories(target.getParent());
+        Aedat2Writer.write(target, events);
+        progress.itemDone(events.size(), false);
+        return (long) events.size();
+    }
+
+    static boolean isImageName(Path f) {
+        String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot));
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted((a, b) -> NaturalOrder.INSTANCE.compare(a.getFileName().toString(), b.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("emulation interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c.getMessage(), c);
+        }
+    }
+
+    static long fnv1a(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xFF;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
