@@ -30,11 +30,11 @@ public final class DenseReferenceEngine implements InferenceEngine {
     }
 
     @Override
-    public Session newSession() {
+    public InspectableSession newSession() {
         return new DenseSession();
     }
 
-    private final class DenseSession implements Session {
+    private final class DenseSession implements InspectableSession {
         private final float[][] act;       // output of each layer (spikes, pooled spikes or dense spikes)
         private final float[][] membrane;  // spiking layers only
         private final float[] readoutSum;
@@ -188,6 +188,22 @@ public final class DenseReferenceEngine implements InferenceEngine {
         @Override
         public float[] scores() {
             return scores;
+        }
+
+        @Override
+        public float[] membrane(int layer) {
+            if (layer < 0 || layer >= membrane.length || membrane[layer] == null) {
+                throw new IllegalArgumentException("layer " + layer + " is not a spiking layer");
+            }
+            return membrane[layer].clone();
+        }
+
+        @Override
+        public float[] layerOutput(int layer) {
+            if (layer < 0 || layer >= act.length) {
+                throw new IndexOutOfBoundsException("layer " + layer + " of " + act.length);
+            }
+            return act[layer].clone();
         }
     }
 }

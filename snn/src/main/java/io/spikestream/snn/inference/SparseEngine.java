@@ -74,7 +74,7 @@ public final class SparseEngine implements InferenceEngine {
     }
 
     @Override
-    public Session newSession() {
+    public InspectableSession newSession() {
         return new SparseSession();
     }
 
@@ -91,7 +91,7 @@ public final class SparseEngine implements InferenceEngine {
         }
     }
 
-    private final class SparseSession implements Session {
+    private final class SparseSession implements InspectableSession {
         private final Active input;
         private final Active[] outs;
         private final double[][] acc;
@@ -99,6 +99,7 @@ public final class SparseEngine implements InferenceEngine {
         private final float[][] pooled;
         private final boolean[][] touched;
         private final float[] readoutSum;
+        private final float[] lastReadout;
         private final float[] scores;
         private int steps;
 
@@ -128,6 +129,7 @@ public final class SparseEngine implements InferenceEngine {
                 }
             }
             readoutSum = new float[model.spec().numClasses()];
+            lastReadout = new float[readoutSum.length];
             scores = new float[readoutSum.length];
         }
 
@@ -318,7 +320,9 @@ public final class SparseEngine implements InferenceEngine {
             scatterDense(l, x, nOut);
             double[] a = acc[l];
             for (int o = 0; o < nOut; o++) {
-                readoutSum[o] += (float) a[o];
+                float z = (float) a[o];
+                lastReadout[o] = z;
+                readoutSum[o] += z;
                 a[o] = 0;
             }
         }
@@ -343,6 +347,48 @@ public final class SparseEngine implements InferenceEngine {
         @Override
         public float[] scores() {
             return scores;
+        }
+
+        @Override
+        public float[] membrane(int layer) {
+            if (layer < 0 || layer >= membrane.length || membrane[layer] == null) {
+                throw new IllegalArgumentException("layer " + layer + " is not a spiking layer");
+            }
+            return toChw(membrane[layer], net.out[layer]);
+        }
+
+        @Override
+        public float[] layerOutput(int layer) {
+            if (layer < 0 || layer >= net.kinds.length) {
+                throw new IndexOutOfBoundsException("layer " + layer + " of " + net.kinds.length);
+            }
+            int[] shape = net.out[layer];
+            float[] chw = new float[net.size(shape)];
+            if (net.kinds[layer] == FoldedNetwork.Kind.READOUT) {
+                System.arraycopy(lastReadout, 0, chw, 0, chw.length);
+                return chw;
+            }
+            Active a = outs[layer];
+            int c = shape[0];
+            int hw = shape[1] * shape[2];
+            for (int e = 0; e < a.count; e++) {
+                int j = a.idx[e];
+                int pos = j / c;
+                chw[(j - pos * c) * hw + pos] = a.val[e];
+            }
+            return chw;
+        }
+
+        private float[] toChw(float[] hwc, int[] shape) {
+            int c = shape[0];
+            int hw = shape[1] * shape[2];
+            float[] chw = new float[hwc.length];
+            for (int pos = 0; pos < hw; pos++) {
+                for (int k = 0; k < c; k++) {
+                    chw[k * hw + pos] = hwc[pos * c + k];
+                }
+            }
+            return chw;
         }
     }
 }
