@@ -35,6 +35,7 @@ public final class SpikestreamCli implements Callable<Integer> {
         // one line per command group; each group registers its own subcommands
         cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;

@@ -1,0 +1,63 @@
+package io.spikestream.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikestream.app.SpikestreamCli;
+import io.spikestream.stream.broker.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReplayCommandTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = SpikestreamCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void replaysADataSetOntoABrokerAndReportsJson(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 2, 20_000, 100);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopic("dvs-events", 1);
+            Run r = run("replay", "--bootstrap-servers", broker.bootstrapServers(), "--data", data.toString(),
+                    "--cameras", "2", "--speed", "max", "--compression", "lz4", "--producer-property", "client.id=t",
+                    "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertThat(j.get("events").asLong()).isEqualTo(2 * 6 * 200);
+            assertThat(j.get("samples").asLong()).isEqualTo(12);
+            assertThat(j.get("packets").asLong()).isEqualTo(2 * 6 * 4);
+            assertThat(j.get("seconds").asDouble()).isPositive();
+            assertThat(j.has("behind_schedule_ms")).isTrue();
+            assertThat(j.has("achieved_events_per_s")).isTrue();
+        }
+    }
+
+    @Test
+    void badValuesAreUsageErrors(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 1, 1, 1_000, 100);
+        assertThat(run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--speed", "fast")
+                .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--cameras", "0")
+                .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--loop")
+                .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        Run missing = run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", dir.resolve("nope").toString());
+        assertThat(missing.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
+        assertThat(missing.err()).contains("nope");
+    }
+}
