@@ -108,6 +108,14 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void conv3x3Forward(Tensor x, Tensor w, Tensor y) {
         checkConv(x, w, y);
+        if (SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
+            SparseConv.forward(t(x).buf, download(w), t(y).buf, x.dim(0), x.dim(1), y.dim(1), x.dim(2), x.dim(3));
+            return;
+        }
+        denseConv(x, w, y);
+    }
+
+    private void denseConv(Tensor x, Tensor w, Tensor y) {
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(t(x).array, t(w).array).addOutputs(t(y).array)
                 .addIntegerArguments(CONV_ARGS).build());
     }
@@ -128,36 +136,21 @@ public final class Nd4jBackend implements Backend {
             }
         }
         try (Tensor wt = upload(flipped, in, o, 3, 3)) {
-            conv3x3Forward(dy, wt, dx);
+            denseConv(dy, wt, dx); // dy is dense
         }
     }
 
     @Override
     public void conv3x3BackwardFilter(Tensor x, Tensor dy, Tensor dw) {
+        checkConv(x, dw, dy);
+        if (SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
+            upload(SparseConv.backwardFilter(t(x).buf, t(dy).buf, x.dim(0), x.dim(1), dy.dim(1), x.dim(2), x.dim(3)), dw);
+            return;
+        }
         try (Tensor dx = allocate(x.shape())) {
-            conv3x3Backward(x, dw, dy, dx, dw, false);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(t(x).array, t(dw).array, t(dy).array)
+                    .addOutputs(t(dx).array, t(dw).array).addIntegerArguments(CONV_ARGS).build());
         }
-    }
-
-    @Override
-    public void conv3x3Backward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw) {
-        if (dx == null) {
-            try (Tensor scratch = allocate(x.shape())) {
-                conv3x3Backward(x, w, dy, scratch, dw, true);
-            }
-        } else {
-            conv3x3Backward(x, w, dy, dx, dw, true);
-        }
-    }
-
-    private void conv3x3Backward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, boolean check) {
-        if (check) {
-            checkConv(x, w, dy);
-        }
-        sameShape(x, dx, "conv backward dx");
-        sameShape(w, dw, "conv backward dw");
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(t(x).array, t(w).array, t(dy).array)
-                .addOutputs(t(dx).array, t(dw).array).addIntegerArguments(CONV_ARGS).build());
     }
 
     private static void checkConv(Tensor x, Tensor w, Tensor y) {
