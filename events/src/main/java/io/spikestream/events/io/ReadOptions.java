@@ -1,5 +1,7 @@
 package io.spikestream.events.io;
 
+import io.spikestream.events.SensorGeometry;
+
 /**
  * How readers treat questionable input.
  *
@@ -7,13 +9,17 @@ package io.spikestream.events.io;
  *                           lower than its predecessor's (default: keep it and count it)
  * @param maxDecompressedPacketBytes limit on one decompressed AEDAT 4 packet, so that a small
  *                           malicious packet cannot inflate into gigabytes (decompression bomb)
+ * @param geometry           sensor geometry to use instead of the one the header names (null: from
+ *                           the header; when the header names none, {@link Recordings#open} uses the
+ *                           format's usual sensor if every event fits it, else the smallest array
+ *                           holding all events, found by a streaming pre-scan)
  */
-public record ReadOptions(boolean rejectBackwardTime, int maxDecompressedPacketBytes) {
+public record ReadOptions(boolean rejectBackwardTime, int maxDecompressedPacketBytes, SensorGeometry geometry) {
 
     /** 64 MiB: far above the few MiB that DV writes per packet. */
     public static final int DEFAULT_MAX_DECOMPRESSED_PACKET = 64 << 20;
 
-    public static final ReadOptions DEFAULT = new ReadOptions(false, DEFAULT_MAX_DECOMPRESSED_PACKET);
+    public static final ReadOptions DEFAULT = new ReadOptions(false, DEFAULT_MAX_DECOMPRESSED_PACKET, null);
 
     public ReadOptions {
         if (maxDecompressedPacketBytes < 1024) {
@@ -22,10 +28,14 @@ public record ReadOptions(boolean rejectBackwardTime, int maxDecompressedPacketB
     }
 
     public ReadOptions withRejectBackwardTime(boolean reject) {
-        return new ReadOptions(reject, maxDecompressedPacketBytes);
+        return new ReadOptions(reject, maxDecompressedPacketBytes, geometry);
     }
 
     public ReadOptions withMaxDecompressedPacketBytes(int max) {
-        return new ReadOptions(rejectBackwardTime, max);
+        return new ReadOptions(rejectBackwardTime, max, geometry);
+    }
+
+    public ReadOptions withGeometry(SensorGeometry g) {
+        return new ReadOptions(rejectBackwardTime, maxDecompressedPacketBytes, g);
     }
 }

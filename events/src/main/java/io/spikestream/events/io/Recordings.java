@@ -2,6 +2,7 @@ package io.spikestream.events.io;
 
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
+import io.spikestream.events.SensorGeometry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,12 +39,51 @@ public final class Recordings {
         if (!Files.isRegularFile(file)) {
             throw new UncheckedIOException(new IOException("no such file: " + file));
         }
+        try {
+            return create(file, format, options);
+        } catch (StreamReader.GeometryUnknown unknown) {
+            return create(file, format, options.withGeometry(scanGeometry(file, format, options, unknown.usual)));
+        }
+    }
+
+    private static RecordingReader create(Path file, RecordingFormat format, ReadOptions options) {
         return switch (format) {
             case AEDAT1, AEDAT2 -> new Aedat2Reader(file, format, options);
             case NMNIST -> new NmnistReader(file, options);
-            case AEDAT3, AEDAT4, EVT2, EVT3, DAT -> throw new RecordingFormatException(file, 0,
-                    format.id() + " reading is not in this build yet");
+            case AEDAT3 -> new Aedat3Reader(file, options);
+            case AEDAT4 -> new Aedat4Reader(file, options);
+            case EVT2 -> new Evt2Reader(file, options);
+            case EVT3 -> new Evt3Reader(file, options);
+            case DAT -> new DatReader(file, options);
         };
+    }
+
+    /**
+     * For a header that names no geometry: one streaming pass over the events gives the largest
+     * coordinates; the format's usual sensor is used when everything fits it.
+     */
+    private static SensorGeometry scanGeometry(Path file, RecordingFormat format, ReadOptions options,
+            SensorGeometry usual) {
+        int maxX = 0;
+        int maxY = 0;
+        try (RecordingReader r = create(file, format, options.withGeometry(StreamReader.SCAN))) {
+            EventBuffer buf = new EventBuffer(StreamReader.SCAN, 1 << 16);
+            while (true) {
+                buf.clear();
+                int n = r.read(buf, 1 << 16);
+                if (n == 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    maxX = Math.max(maxX, buf.x(i));
+                    maxY = Math.max(maxY, buf.y(i));
+                }
+            }
+        }
+        if (usual != null && maxX < usual.width() && maxY < usual.height()) {
+            return usual;
+        }
+        return new SensorGeometry(maxX + 1, maxY + 1);
     }
 
     /** Reads a whole recording (auto-detected) into memory; refuses more than {@link #READ_ALL_CAP} events. */
