@@ -72,6 +72,9 @@ public final class CheckpointCodec {
     /** Decodes checkpoint file bytes; {@code source} names them in errors. */
     public static Checkpoint decode(byte[] bytes, String source) {
         if (bytes.length < MAGIC.length || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            if (bytes.length == 0) {
+                throw new CheckpointFormatException(source + ": empty file, not a spikestream checkpoint");
+            }
             if (bytes.length < MAGIC.length && Arrays.equals(bytes, 0, bytes.length, MAGIC, 0, bytes.length)) {
                 throw new CheckpointFormatException(source + ": truncated at byte " + bytes.length
                         + " inside the 8-byte checkpoint magic");

@@ -1,0 +1,63 @@
+package io.spikestream.snn.exit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.ModelSpec;
+import io.spikestream.snn.TinyNets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExitPolicyTest {
+
+    @Test
+    void softmaxMetrics() {
+        float[] s = {1f, 3f, 2f};
+        double z = Math.exp(1) + Math.exp(3) + Math.exp(2);
+        assertThat((double) ExitMetrics.confidence(s)).isCloseTo(Math.exp(3) / z, within(1e-6));
+        assertThat((double) ExitMetrics.margin(s)).isCloseTo((Math.exp(3) - Math.exp(2)) / z, within(1e-6));
+        assertThat(ExitMetrics.argmax(s)).isEqualTo(1);
+        assertThat(ExitMetrics.confidence(new float[] {1000f, -1000f})).isEqualTo(1f); // no overflow
+        assertThat(ExitMetrics.argmax(new float[] {2f, 2f})).isZero();
+    }
+
+    @Test
+    void eachRuleFiresInItsOrder() {
+        float[] sure = {5f, 0f, 0f};      // p ≈ 0.987, margin ≈ 0.980
+        float[] unsure = {0.2f, 0f, 0f};
+        assertThat(new ExitPolicy.Confidence(0.95f).check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(new ExitPolicy.Confidence(0.95f).check(unsure, 1)).isNull();
+        assertThat(new ExitPolicy.Margin(0.9f).check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
+        assertThat(new ExitPolicy.Margin(0.9f).check(unsure, 2)).isNull();
+        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 3)).isNull();
+        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
+        assertThat(new ExitPolicy.MaxSteps(6).check(unsure, 6)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+
+        ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 4, 0.5f, 1f, 0f, 0f, 0f, 0, List.of()), 6);
+        assertThat(all.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE); // confidence checked first
+        assertThat(all.check(new float[] {1.5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
+        assertThat(all.check(unsure, 3)).isNull();
+        assertThat(all.check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
+        assertThatThrownBy(() -> new ExitPolicy.Confidence(1.5f)).hasMessageContaining("outside");
+    }
+
+    @Test
+    void fromModelUsesTheCalibrationAndAlwaysStopsAtT() {
+        ModelSpec spec = TinyNets.spec("c4-f8", 6, 6, 5, 3);
+        BnntModel m = TinyNets.randomModel(spec, 1);
+        ExitPolicy none = ExitPolicy.fromModel(m);
+        assertThat(none).isEqualTo(new ExitPolicy.MaxSteps(5));
+        assertThat(none.check(new float[] {100f, 0f, 0f}, 4)).isNull();
+        assertThat(none.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        ExitPolicy tau = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.confidence(0.9f)));
+        assertThat(tau.check(new float[] {5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(tau.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        // a γ step at T is the same as max steps and is reported as such
+        ExitPolicy gammaAtT = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.none().withGammaExitStep(5)));
+        assertThat(gammaAtT.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+    }
+}
