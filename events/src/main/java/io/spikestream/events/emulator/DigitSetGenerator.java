@@ -13,7 +13,8 @@ import java.util.concurrent.Future;
  * Generates the self-made moving-digits data set in the N-MNIST layout:
  * {@code <out>/Train/<digit>/NNNNN.bin} and {@code <out>/Test/<digit>/NNNNN.bin} (numbered from
  * 00001 per folder), so the N-MNIST reader and network apply unchanged. Sample i shows digit
- * i mod 10; of each digit's samples the first {@code trainFraction} go to Train, the rest to Test.
+ * i mod 10; of each digit's samples the first floor({@code trainFraction} × count) go to Train, the
+ * rest to Test.
  */
 public final class DigitSetGenerator {
 
@@ -42,7 +43,7 @@ public final class DigitSetGenerator {
             int digit = i % 10;
             int perDigit = count / 10 + (digit < count % 10 ? 1 : 0);
             int j = i / 10;
-            boolean train = j < Math.round(perDigit * trainFraction);
+            boolean train = j < (int) Math.floor(perDigit * trainFraction + 1e-9);
             int number = train ? ++trainNo[digit] : ++testNo[digit];
             items.add(new Item(i, digit, train, number));
         }
