@@ -1,0 +1,168 @@
+package io.spikestream.stream;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the stream app needs besides the model. {@link #kafkaProperties} are passed to Kafka
+ * Streams (and its clients) as they are, so SASL/TLS settings work without code here; their values
+ * are never printed ({@link #toString()} lists the keys only).
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}
+ * @param applicationId    Kafka Streams {@code application.id} (consumer group, internal topic prefix)
+ * @param inputTopic       EventPackets keyed by camera id
+ * @param outputTopic      Classifications keyed by camera id
+ * @param deadLetterTopic  malformed input records, original bytes, reason in headers
+ * @param threads          stream threads of this instance
+ * @param stateDir         Kafka Streams state directory; null for Kafka's default
+ * @param idleGrace        wall-clock time after a camera's last record at which its partial frame closes
+ * @param exit             early-exit overrides over the checkpoint's calibration
+ * @param engine           inference engine
+ * @param kafkaProperties  extra Kafka Streams / client properties (override the defaults set here)
+ */
+public record AppConfig(String bootstrapServers, String applicationId, String inputTopic, String outputTopic,
+                        String deadLetterTopic, int threads, Path stateDir, Duration idleGrace,
+                        ExitOverrides exit, EngineKind engine, Map<String, String> kafkaProperties) {
+
+    public static final String DEFAULT_APPLICATION_ID = "spikestream-classifier";
+    public static final String DEFAULT_INPUT_TOPIC = "dvs-events";
+    public static final String DEFAULT_OUTPUT_TOPIC = "classifications";
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "dvs-events-dlq";
+    public static final Duration DEFAULT_IDLE_GRACE = Duration.ofMillis(500);
+
+    /** Which network implementation runs the steps. */
+    public enum EngineKind {
+        /** Event-driven: computes only what active inputs touch (the default). */
+        SPARSE,
+        /** The dense pure-Java reference, for checking. */
+        DENSE
+    }
+
+    /**
+     * Overrides of the checkpoint's calibrated exit rule; a null field keeps the checkpoint's value,
+     * {@code disabled} turns early exit off (every episode runs T steps or to the end of its sample).
+     */
+    public record ExitOverrides(Float confidenceThreshold, Float marginThreshold, Integer gammaExitStep, boolean disabled) {
+        public static final ExitOverrides NONE = new ExitOverrides(null, null, null, false);
+
+        public ExitOverrides {
+            check("confidence threshold", confidenceThreshold);
+            check("margin threshold", marginThreshold);
+            if (gammaExitStep != null && gammaExitStep < 0) {
+                throw new IllegalArgumentException("exit: gamma exit step " + gammaExitStep + " is negative");
+            }
+        }
+
+        private static void check(String what, Float v) {
+            if (v != null && !(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException("exit: " + what + " " + v + " outside 0..1");
+            }
+        }
+    }
+
+    public AppConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        requireText("application id", applicationId);
+        requireText("input topic", inputTopic);
+        requireText("output topic", outputTopic);
+        requireText("dead-letter topic", deadLetterTopic);
+        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic) || outputTopic.equals(deadLetterTopic)) {
+            throw new IllegalArgumentException("input, output and dead-letter topics must differ: "
+                    + inputTopic + ", " + outputTopic + ", " + deadLetterTopic);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (idleGrace == null || idleGrace.isNegative() || idleGrace.isZero()) {
+            throw new IllegalArgumentException("idle grace period must be > 0, got " + idleGrace);
+        }
+        exit = exit == null ? ExitOverrides.NONE : exit;
+        engine = engine == null ? EngineKind.SPARSE : engine;
+        kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+    }
+
+    private static void requireText(String what, String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+    }
+
+    /** Defaults for everything but the bootstrap servers. */
+    public static AppConfig defaults(String bootstrapServers) {
+        return new AppConfig(bootstrapServers, DEFAULT_APPLICATION_ID, DEFAULT_INPUT_TOPIC, DEFAULT_OUTPUT_TOPIC,
+                DEFAULT_DEAD_LETTER_TOPIC, 1, null, DEFAULT_IDLE_GRACE, ExitOverrides.NONE, EngineKind.SPARSE, Map.of());
+    }
+
+    public AppConfig withApplicationId(String id) {
+        return new AppConfig(bootstrapServers, id, inputTopic, outputTopic, deadLetterTopic, threads, stateDir,
+                idleGrace, exit, engine, kafkaProperties);
+    }
+
+    public AppConfig withTopics(String input, String output, String deadLetters) {
+        return new AppConfig(bootstrapServers, applicationId, input, output, deadLetters, threads, stateDir,
+                idleGrace, exit, engine, kafkaProperties);
+    }
+
+    public AppConfig withThreads(int n) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, n, stateDir,
+                idleGrace, exit, engine, kafkaProperties);
+    }
+
+    public AppConfig withStateDir(Path dir) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads, dir,
+                idleGrace, exit, engine, kafkaProperties);
+    }
+
+    public AppConfig withIdleGrace(Duration grace) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+                stateDir, grace, exit, engine, kafkaProperties);
+    }
+
+    public AppConfig withExit(ExitOverrides overrides) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+                stateDir, idleGrace, overrides, engine, kafkaProperties);
+    }
+
+    public AppConfig withEngine(EngineKind kind) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+                stateDir, idleGrace, exit, kind, kafkaProperties);
+    }
+
+    public AppConfig withKafkaProperties(Map<String, String> props) {
+        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+                stateDir, idleGrace, exit, engine, props);
+    }
+
+    /**
+     * The Kafka Streams properties: exactly-once v2, this config's ids and threads, then the extra
+     * properties on top (so an operator can still choose, say, a different commit interval).
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (stateDir != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        }
+        p.putAll(kafkaProperties);
+        return p;
+    }
+
+    /** Safe to log: extra Kafka properties by key only, since they may hold passwords or keys. */
+    @Override
+    public String toString() {
+        return "AppConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
+                + ", topics=" + inputTopic + " -> " + outputTopic + " (dead letters " + deadLetterTopic + ")"
+                + ", threads=" + threads + ", stateDir=" + stateDir + ", idleGrace=" + idleGrace.toMillis() + "ms"
+                + ", exit=" + exit + ", engine=" + engine + ", kafkaProperties=" + new TreeMap<>(kafkaProperties).keySet() + "]";
+    }
+}

@@ -1,0 +1,92 @@
+package io.spikestream.stream;
+
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.exit.ExitPolicy;
+import io.spikestream.snn.inference.DenseReferenceEngine;
+import io.spikestream.snn.inference.InferenceEngine;
+import io.spikestream.snn.inference.SparseEngine;
+import io.spikestream.stream.metrics.StreamMetrics;
+import io.spikestream.stream.processor.ClassifierProcessor;
+import io.spikestream.stream.processor.EpisodeRunner;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stream app's topology: {@code input} (EventPacket by camera) → classifier with a changelogged
+ * per-camera store → {@code output} (Classification by camera), and → {@code dead letters}.
+ */
+public final class ClassifierTopology {
+    public static final String SOURCE = "dvs-events-source";
+    public static final String PROCESSOR = "classifier";
+    public static final String OUTPUT_SINK = "classifications-sink";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    /** Per-camera state; its changelog topic is {@code <application id>-camera-state-changelog}. */
+    public static final String STORE = "camera-state";
+    /** Cameras per task whose network state stays in memory (the rest is recomputed on demand). */
+    static final int RUNTIME_CACHE = 256;
+
+    private ClassifierTopology() {
+    }
+
+    /** The topology with meters in a throw-away registry. */
+    public static Topology buildTopology(AppConfig config, BnntModel model) {
+        return buildTopology(config, model, StreamMetrics.noop());
+    }
+
+    public static Topology buildTopology(AppConfig config, BnntModel model, StreamMetrics metrics) {
+        InferenceEngine engine = engine(config, model);
+        ExitPolicy policy = exitPolicy(config, model);
+        StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled()
+                .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.inputTopic());
+        t.addProcessor(PROCESSOR, () -> new ClassifierProcessor(STORE, OUTPUT_SINK, DEAD_LETTER_SINK,
+                clock -> new EpisodeRunner(model, engine, policy, metrics, clock, ClassifierTopology::wallClockNs,
+                        RUNTIME_CACHE),
+                metrics, config.idleGrace()), SOURCE);
+        t.addStateStore(store, PROCESSOR);
+        t.addSink(OUTPUT_SINK, config.outputTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        t.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        return t;
+    }
+
+    /** The engine the config selects; both are immutable and shared by all tasks. */
+    public static InferenceEngine engine(AppConfig config, BnntModel model) {
+        return config.engine() == AppConfig.EngineKind.DENSE ? new DenseReferenceEngine(model) : new SparseEngine(model);
+    }
+
+    /** The checkpoint's calibrated exit rule with the config's overrides applied. */
+    public static ExitPolicy exitPolicy(AppConfig config, BnntModel model) {
+        AppConfig.ExitOverrides o = config.exit();
+        int t = model.spec().timesteps();
+        if (o.disabled()) {
+            return ExitPolicy.never(t);
+        }
+        EarlyExitSettings s = model.earlyExit();
+        if (o.confidenceThreshold() != null) {
+            s = s.withConfidenceThreshold(o.confidenceThreshold());
+        }
+        if (o.marginThreshold() != null) {
+            s = s.withMarginThreshold(o.marginThreshold());
+        }
+        if (o.gammaExitStep() != null) {
+            if (o.gammaExitStep() > t) {
+                throw new IllegalArgumentException("exit: gamma exit step " + o.gammaExitStep() + " exceeds the model's T=" + t);
+            }
+            s = s.withGammaExitStep(o.gammaExitStep());
+        }
+        return ExitPolicy.of(s, t);
+    }
+
+    static long wallClockNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

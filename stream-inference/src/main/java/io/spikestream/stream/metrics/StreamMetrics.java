@@ -1,0 +1,113 @@
+package io.spikestream.stream.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikestream.proto.v1.ExitReason;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The app's own meters (Kafka Streams' metrics are bound separately with KafkaStreamsMetrics).
+ * Meters are created once here, so the per-step path only increments.
+ */
+public final class StreamMetrics {
+    /** How a frame came to close. */
+    public enum FrameCause {
+        /** An event at or past the frame's end arrived. */
+        EVENT,
+        /** The camera was idle past the grace period. */
+        IDLE,
+        /** The sample ended (end-of-sample marker or the next sample's start). */
+        END_OF_SAMPLE
+    }
+
+    private final MeterRegistry registry;
+    private final Map<FrameCause, Counter> frames = new EnumMap<>(FrameCause.class);
+    private final Map<ExitReason, Counter> exits = new EnumMap<>(ExitReason.class);
+    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final DistributionSummary stepsUsed;
+    private final Timer stepTime;
+    private final Timer replayTime;
+    private final Counter events;
+    private final Counter ignoredEvents;
+    private final Counter packets;
+
+    public StreamMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (FrameCause c : FrameCause.values()) {
+            frames.put(c, Counter.builder("spikestream.frames").description("Frames closed (network steps run)")
+                    .tag("cause", c.name().toLowerCase()).register(registry));
+        }
+        for (ExitReason r : ExitReason.values()) {
+            if (r != ExitReason.UNRECOGNIZED && r != ExitReason.EXIT_REASON_UNSPECIFIED) {
+                exits.put(r, Counter.builder("spikestream.classifications").description("Classifications emitted")
+                        .tag("exit_reason", r.name().substring("EXIT_REASON_".length()).toLowerCase()).register(registry));
+            }
+        }
+        stepsUsed = DistributionSummary.builder("spikestream.steps.used").description("Time steps used per decision")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        stepTime = Timer.builder("spikestream.step.compute").description("Compute time of one network step")
+                .publishPercentiles(0.5, 0.9, 0.99, 0.999).publishPercentileHistogram().register(registry);
+        replayTime = Timer.builder("spikestream.state.replay")
+                .description("Recomputing a camera's membrane state from its stored frames (after a restore)")
+                .register(registry);
+        events = Counter.builder("spikestream.events").description("Events framed").register(registry);
+        ignoredEvents = Counter.builder("spikestream.events.ignored")
+                .description("Events of a sample after its decision (ignored until the next sample)").register(registry);
+        packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
+    }
+
+    /** Meters into a throw-away registry (tests, tools). */
+    public static StreamMetrics noop() {
+        return new StreamMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void frameClosed(FrameCause cause) {
+        frames.get(cause).increment();
+    }
+
+    public void stepComputed(long nanos) {
+        stepTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void replayed(long nanos) {
+        replayTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void classified(ExitReason reason, int steps) {
+        Counter c = exits.get(reason);
+        if (c != null) {
+            c.increment();
+        }
+        stepsUsed.record(steps);
+    }
+
+    public void packet(int eventCount) {
+        packets.increment();
+        events.increment(eventCount);
+    }
+
+    public void ignored(int eventCount) {
+        ignoredEvents.increment(eventCount);
+    }
+
+    /** A record sent to the dead-letter topic; {@code kind} is a short category, e.g. "unparseable". */
+    public void deadLetter(String kind) {
+        deadLetters.computeIfAbsent(kind, k -> Counter.builder("spikestream.dead.letters")
+                .description("Malformed input records sent to the dead-letter topic").tag("kind", k)
+                .register(registry)).increment();
+    }
+
+    public Timer stepTimer() {
+        return stepTime;
+    }
+}

@@ -1,0 +1,180 @@
+package io.spikestream.stream.processor;
+
+import io.spikestream.events.EventBuffer;
+import io.spikestream.events.PacketCodec;
+import io.spikestream.events.PacketFormatException;
+import io.spikestream.events.SensorGeometry;
+import io.spikestream.proto.v1.Classification;
+import io.spikestream.proto.v1.EventPacket;
+import io.spikestream.stream.metrics.StreamMetrics;
+import io.spikestream.stream.state.CameraState;
+import io.spikestream.stream.state.CameraStateCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * dvs-events → classifications, one camera per key. Each record is checked completely (protobuf,
+ * packed events, geometry, camera id, time order) before it touches the camera's state; a bad one goes
+ * to the dead-letter child with the reason in its headers and the original bytes, and processing goes on.
+ * A wall-clock punctuator closes the partial frames of idle cameras.
+ */
+public final class ClassifierProcessor implements Processor<String, byte[], String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifierProcessor.class);
+
+    private final String storeName;
+    private final String outputChild;
+    private final String deadLetterChild;
+    private final Function<EpisodeRunner.LongSupplierNs, EpisodeRunner> runnerFactory;
+    private final StreamMetrics metrics;
+    private final Duration idleGrace;
+
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> store;
+    private EpisodeRunner runner;
+    private SensorGeometry sensor;
+    private int frameSize;
+    private EventBuffer events;
+
+    public ClassifierProcessor(String storeName, String outputChild, String deadLetterChild,
+                               Function<EpisodeRunner.LongSupplierNs, EpisodeRunner> runnerFactory,
+                               StreamMetrics metrics, Duration idleGrace) {
+        this.storeName = storeName;
+        this.outputChild = outputChild;
+        this.deadLetterChild = deadLetterChild;
+        this.runnerFactory = runnerFactory;
+        this.metrics = metrics;
+        this.idleGrace = idleGrace;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> ctx) {
+        this.context = ctx;
+        this.store = ctx.getStateStore(storeName);
+        // a new runner per (re)initialisation: its network cache starts empty and is rebuilt from the store
+        this.runner = runnerFactory.apply(() -> ctx.currentSystemTimeMs() * 1_000_000L);
+        this.sensor = runner.framing().sensor();
+        this.frameSize = runner.framing().frameSize();
+        this.events = new EventBuffer(sensor, 1024);
+        long interval = Math.max(10, Math.min(1000, idleGrace.toMillis() / 2));
+        ctx.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        byte[] value = record.value();
+        if (value == null) {
+            deadLetter(record, "unparseable", "record value is null (tombstone); expected an EventPacket");
+            return;
+        }
+        EventPacket packet;
+        try {
+            packet = PacketCodec.parse(value);
+        } catch (PacketFormatException e) {
+            deadLetter(record, "unparseable", e.getMessage());
+            return;
+        }
+        String camera = record.key();
+        if (camera == null || camera.isEmpty()) {
+            camera = packet.getCameraId();
+        } else if (!packet.getCameraId().isEmpty() && !packet.getCameraId().equals(camera)) {
+            deadLetter(record, "camera-mismatch", "camera_id \"" + packet.getCameraId() + "\" differs from the record key \"" + camera + "\"");
+            return;
+        }
+        if (camera.isEmpty()) {
+            deadLetter(record, "no-camera", "neither the record key nor camera_id names a camera");
+            return;
+        }
+        try {
+            SensorGeometry g = PacketCodec.geometryOf(packet);
+            if (!g.equals(sensor)) {
+                deadLetter(record, "wrong-geometry", "geometry: " + g + " but the model frames a " + sensor + " sensor");
+                return;
+            }
+            events.clear();
+            PacketCodec.decodeInto(packet, events);
+        } catch (PacketFormatException e) {
+            deadLetter(record, "bad-packet", e.getMessage());
+            return;
+        }
+        CameraState state = load(camera, record);
+        if (state == null) {
+            return;
+        }
+        PacketInfo info = PacketInfo.of(packet);
+        boolean newSample = info.replayed() && (info.start() || !info.sampleId().equals(state.sampleId()));
+        if (state.phase() == CameraState.Phase.OPEN && !newSample && events.size() > 0 && events.t(0) < state.lastEventUs()) {
+            deadLetter(record, "time-backwards", "packed_events: event 0 at t=" + events.t(0)
+                    + " us is before the camera's previous event at t=" + state.lastEventUs() + " us (sequence " + packet.getSequence() + ")");
+            return;
+        }
+        List<Classification> out = new ArrayList<>(1);
+        runner.onPacket(camera, state, events, info, out::add);
+        store.put(camera, CameraStateCodec.encode(state));
+        for (Classification c : out) {
+            context.forward(new Record<>(camera, c.toByteArray(), record.timestamp()), outputChild);
+        }
+    }
+
+    private CameraState load(String camera, Record<String, byte[]> record) {
+        byte[] stored = store.get(camera);
+        if (stored == null) {
+            return new CameraState(sensor);
+        }
+        try {
+            return CameraStateCodec.decode(stored, sensor, frameSize);
+        } catch (RuntimeException e) {
+            // a state this build cannot read (another model or version): start the camera afresh
+            LOG.error("camera {}: stored state unreadable ({}); starting a new episode", camera, e.getMessage());
+            store.delete(camera);
+            return new CameraState(sensor);
+        }
+    }
+
+    private void punctuate(long nowMs) {
+        long graceNs = idleGrace.toNanos();
+        List<KeyValue<String, byte[]>> updates = new ArrayList<>();
+        List<Classification> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                CameraState s;
+                try {
+                    s = CameraStateCodec.decode(kv.value, sensor, frameSize);
+                } catch (RuntimeException e) {
+                    continue; // handled (and reset) when the camera next sends a packet
+                }
+                if (runner.onIdle(kv.key, s, graceNs, out::add)) {
+                    updates.add(KeyValue.pair(kv.key, CameraStateCodec.encode(s)));
+                    for (Classification c : out) {
+                        context.forward(new Record<>(kv.key, c.toByteArray(), nowMs), outputChild);
+                    }
+                    out.clear();
+                }
+            }
+        }
+        store.putAll(updates);
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String kind, String reason) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        String topic = m == null ? "?" : m.topic();
+        int partition = m == null ? -1 : m.partition();
+        long offset = m == null ? -1 : m.offset();
+        LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind, reason);
+        metrics.deadLetter(kind);
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
+                DeadLetters.headers(record.headers(), kind, reason, topic, partition, offset)), deadLetterChild);
+    }
+}

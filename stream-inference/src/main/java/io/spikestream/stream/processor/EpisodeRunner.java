@@ -1,0 +1,302 @@
+package io.spikestream.stream.processor;
+
+import io.spikestream.events.EventBuffer;
+import io.spikestream.proto.v1.Classification;
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitMetrics;
+import io.spikestream.snn.exit.ExitPolicy;
+import io.spikestream.snn.framing.FrameMode;
+import io.spikestream.snn.framing.FrameSink;
+import io.spikestream.snn.framing.Framer;
+import io.spikestream.snn.framing.FramingSpec;
+import io.spikestream.snn.inference.InferenceEngine;
+import io.spikestream.snn.inference.Session;
+import io.spikestream.stream.metrics.StreamMetrics;
+import io.spikestream.stream.metrics.StreamMetrics.FrameCause;
+import io.spikestream.stream.state.CameraState;
+import io.spikestream.stream.state.CameraState.Phase;
+import io.spikestream.stream.state.FramerReplay;
+import io.spikestream.stream.state.StoredFrame;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The per-camera episode logic (DESIGN.md §5), free of Kafka: packets and idle ticks go in with the
+ * camera's {@link CameraState}, classifications come out. The state is the truth; the network state
+ * (a framer and a session per camera) is a cache, rebuilt from the state's stored frames whenever its
+ * generation does not match (after a restore, a rebalance, or eviction). One instance per stream task;
+ * not thread-safe.
+ */
+public final class EpisodeRunner {
+    private final BnntModel model;
+    private final InferenceEngine engine;
+    private final ExitPolicy policy;
+    private final StreamMetrics metrics;
+    private final FramingSpec framing;
+    private final int maxSteps;
+    private final List<String> classNames;
+    private final LongSupplierNs wallClock;
+    private final LongSupplierNs emitClock;
+    private final Map<String, CameraRuntime> cache;
+    private final float[] scratch;
+
+    // the camera being worked on, for the frame sink (set per call)
+    private CameraState state;
+    private CameraRuntime runtime;
+    private FrameCause cause;
+    private boolean byCall;
+    private long closingIntendedNs;
+    private ExitReason decided;
+    private final FrameSink sink = this::frameClosed;
+
+    /** A time source in ns since the epoch. */
+    @FunctionalInterface
+    public interface LongSupplierNs {
+        long nowNs();
+    }
+
+    /** Membrane state and framer of one camera, valid for one state generation. */
+    static final class CameraRuntime {
+        final Framer framer;
+        final Session session;
+        long generation = -1;
+
+        CameraRuntime(Framer framer, Session session) {
+            this.framer = framer;
+            this.session = session;
+        }
+    }
+
+    /**
+     * @param wallClock the clock of the idle grace period (the processor context's, so tests can move it)
+     * @param emitClock the precise clock for {@code emitted_at_ns}
+     * @param cacheSize how many cameras keep their network state in memory; the others are recomputed
+     *                  from their stored frames when they next send events
+     */
+    public EpisodeRunner(BnntModel model, InferenceEngine engine, ExitPolicy policy, StreamMetrics metrics,
+                         LongSupplierNs wallClock, LongSupplierNs emitClock, int cacheSize) {
+        this.model = model;
+        this.engine = engine;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.framing = model.spec().framing();
+        this.maxSteps = model.spec().timesteps();
+        this.classNames = model.spec().classNames();
+        this.wallClock = wallClock;
+        this.emitClock = emitClock;
+        this.scratch = new float[framing.frameSize()];
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CameraRuntime> eldest) {
+                return size() > cacheSize;
+            }
+        };
+    }
+
+    public FramingSpec framing() {
+        return framing;
+    }
+
+    /** Forgets the cached network state of every camera (e.g. when the task's state is reloaded). */
+    public void clearCache() {
+        cache.clear();
+    }
+
+    /**
+     * One valid packet of {@code camera}: its events are {@code events} (already decoded and checked).
+     * Updates {@code s} and passes any decisions to {@code out}.
+     */
+    public void onPacket(String camera, CameraState s, EventBuffer events, PacketInfo p, Consumer<Classification> out) {
+        long wallNs = wallClock.nowNs();
+        CameraRuntime rt = runtimeFor(camera, s);
+        int n = events.size();
+        if (p.replayed() && s.phase() != Phase.IDLE && (p.start() || !p.sampleId().equals(s.sampleId()))) {
+            // a new sample begins: the previous one ends here, decided or not
+            if (s.phase() == Phase.OPEN) {
+                finishSample(camera, s, rt, p.intendedNs(), out);
+            } else {
+                s.endEpisode(Phase.IDLE);
+            }
+        }
+        s.notePacket(n > 0 ? p.intendedNs() : s.lastIntendedNs(), wallNs);
+        int i = 0;
+        if (s.phase() == Phase.DECIDED) {
+            metrics.ignored(n);
+            i = n;
+        } else {
+            metrics.packet(n);
+        }
+        boolean timeWindow = framing.mode() == FrameMode.TIME_WINDOW;
+        while (i < n) {
+            if (s.phase() == Phase.IDLE) {
+                s.startEpisode(p.replayed(), p.sampleId(), p.hasLabel(), p.label(), events.t(i));
+                rt.framer.reset();
+                rt.session.reset();
+            }
+            begin(s, rt, FrameCause.EVENT, false, p.intendedNs());
+            for (; i < n && decided == null; i++) {
+                int x = events.x(i);
+                int y = events.y(i);
+                boolean on = events.on(i);
+                long t = events.t(i);
+                if (!timeWindow) {
+                    s.partial().add(x, y, on, t);
+                    rt.framer.accept(x, y, on, t, sink);
+                } else {
+                    rt.framer.accept(x, y, on, t, sink);
+                    if (decided != null) {
+                        // this event closed the deciding frame; it belongs to what comes after
+                        break;
+                    }
+                    s.partial().add(x, y, on, t);
+                }
+                s.noteEvent(t);
+            }
+            if (decided != null) {
+                ExitReason reason = decided;
+                end();
+                emit(camera, s, rt, reason, out);
+                boolean sampleGoesOn = s.replayed() && !p.end();
+                s.endEpisode(sampleGoesOn ? Phase.DECIDED : Phase.IDLE);
+                if (sampleGoesOn) {
+                    metrics.ignored(n - i);
+                    i = n;
+                }
+            } else {
+                end();
+            }
+        }
+        if (p.end() && s.phase() == Phase.OPEN) {
+            finishSample(camera, s, rt, p.intendedNs(), out);
+        } else if (p.end() && s.phase() == Phase.DECIDED) {
+            s.endEpisode(Phase.IDLE);
+        }
+        rt.generation = s.touch();
+    }
+
+    /**
+     * The wall clock moved on: if the camera's partial frame has waited {@code graceNs} since its last
+     * packet, close it and step.
+     *
+     * @return true when the state changed
+     */
+    public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Classification> out) {
+        if (s.phase() != Phase.OPEN || s.partial().size() == 0 || wallClock.nowNs() - s.lastRecordWallNs() < graceNs) {
+            return false;
+        }
+        CameraRuntime rt = runtimeFor(camera, s);
+        begin(s, rt, FrameCause.IDLE, true, s.lastIntendedNs());
+        rt.framer.closeFrame(sink);
+        ExitReason reason = decided;
+        end();
+        if (reason != null) {
+            emit(camera, s, rt, reason, out);
+            s.endEpisode(s.replayed() ? Phase.DECIDED : Phase.IDLE);
+        }
+        rt.generation = s.touch();
+        return true;
+    }
+
+    /** End of sample: close the partial frame, step, and decide with what there is. */
+    private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Classification> out) {
+        begin(s, rt, FrameCause.END_OF_SAMPLE, true, intendedNs);
+        rt.framer.closeFrame(sink);
+        ExitReason reason = decided;
+        end();
+        if (rt.session.steps() > 0) {
+            emit(camera, s, rt, reason == null ? ExitReason.EXIT_REASON_END_OF_SAMPLE : reason, out);
+        }
+        s.endEpisode(Phase.IDLE);
+    }
+
+    private void begin(CameraState s, CameraRuntime rt, FrameCause c, boolean call, long intendedNs) {
+        state = s;
+        runtime = rt;
+        cause = c;
+        byCall = call;
+        closingIntendedNs = intendedNs;
+        decided = null;
+    }
+
+    private void end() {
+        state = null;
+        runtime = null;
+        decided = null;
+    }
+
+    private void frameClosed(float[] frame, long endUs, int events) {
+        if (decided != null) {
+            return; // empty frames of a time gap after the deciding frame
+        }
+        state.frameClosed(StoredFrame.of(frame, endUs, events, byCall, closingIntendedNs));
+        long t0 = System.nanoTime();
+        float[] scores = runtime.session.step(frame);
+        metrics.stepComputed(System.nanoTime() - t0);
+        metrics.frameClosed(cause);
+        decided = policy.check(scores, runtime.session.steps());
+    }
+
+    private void emit(String camera, CameraState s, CameraRuntime rt, ExitReason reason, Consumer<Classification> out) {
+        float[] scores = rt.session.scores();
+        List<StoredFrame> frames = s.frames();
+        StoredFrame last = frames.get(frames.size() - 1);
+        long used = 0;
+        for (StoredFrame f : frames) {
+            used += f.events();
+        }
+        int top = ExitMetrics.argmax(scores);
+        Classification.Builder b = Classification.newBuilder()
+                .setCameraId(camera)
+                .setSampleId(s.sampleId())
+                .setEpisode(s.episode())
+                .setPredictedClass(top)
+                .setPredictedLabel(top < classNames.size() ? classNames.get(top) : Integer.toString(top))
+                .setConfidence(ExitMetrics.confidence(scores))
+                .setMargin(ExitMetrics.margin(scores))
+                .setStepsUsed(rt.session.steps())
+                .setMaxSteps(maxSteps)
+                .setExitReason(reason)
+                .setEpisodeStartUs(s.episodeStartUs())
+                .setDecisionEventTimeUs(last.endUs())
+                .setEventsUsed(used)
+                .setDecidingPacketIntendedSendNs(last.closingIntendedNs())
+                .setModelId(model.modelId());
+        for (float v : scores) {
+            b.addScores(v);
+        }
+        if (s.hasLabel()) {
+            b.setLabel(s.label());
+        }
+        b.setEmittedAtNs(emitClock.nowNs());
+        metrics.classified(reason, rt.session.steps());
+        out.accept(b.build());
+    }
+
+    /** The camera's network state matching {@code s}, recomputed from the stored frames when stale. */
+    private CameraRuntime runtimeFor(String camera, CameraState s) {
+        CameraRuntime rt = cache.get(camera);
+        if (rt != null && rt.generation == s.generation()) {
+            return rt;
+        }
+        if (rt == null) {
+            rt = new CameraRuntime(new Framer(framing, maxSteps), engine.newSession());
+            cache.put(camera, rt);
+        }
+        long t0 = System.nanoTime();
+        rt.session.reset();
+        rt.framer.reset();
+        if (s.phase() == Phase.OPEN) {
+            for (StoredFrame f : s.frames()) {
+                f.expandInto(scratch);
+                rt.session.step(scratch);
+            }
+            FramerReplay.restore(rt.framer, s.episodeStartUs(), s.frames(), s.partial());
+            metrics.replayed(System.nanoTime() - t0);
+        }
+        rt.generation = s.generation();
+        return rt;
+    }
+}

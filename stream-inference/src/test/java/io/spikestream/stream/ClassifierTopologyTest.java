@@ -1,0 +1,256 @@
+package io.spikestream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikestream.events.EventBatch;
+import io.spikestream.events.PacketCodec;
+import io.spikestream.events.SensorGeometry;
+import io.spikestream.proto.v1.Classification;
+import io.spikestream.proto.v1.EventPacket;
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.stream.metrics.StreamMetrics;
+import io.spikestream.stream.processor.DeadLetters;
+import io.spikestream.stream.testing.OfflineReference;
+import io.spikestream.stream.testing.Samples;
+import io.spikestream.stream.testing.TestModels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClassifierTopologyTest {
+    private final BnntModel model = TestModels.tiny();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> in;
+    private TestOutputTopic<String, byte[]> out;
+    private TestOutputTopic<String, byte[]> dlq;
+    private AppConfig config;
+
+    private void start(AppConfig.ExitOverrides exit) {
+        config = AppConfig.defaults("unused:9092").withExit(exit).withIdleGrace(Duration.ofMillis(200));
+        java.util.Properties p = config.streamsProperties();
+        p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + System.nanoTime());
+        driver = new TopologyTestDriver(ClassifierTopology.buildTopology(config, model, new StreamMetrics(registry)), p,
+                Instant.ofEpochMilli(1_000_000));
+        in = driver.createInputTopic(config.inputTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        out = driver.createOutputTopic(config.outputTopic(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        dlq = driver.createOutputTopic(config.deadLetterTopic(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void send(List<EventPacket> packets) {
+        for (EventPacket p : packets) {
+            in.pipeInput(p.getCameraId(), p.toByteArray());
+        }
+    }
+
+    private List<Classification> classifications() {
+        List<Classification> cs = new ArrayList<>();
+        for (TestRecord<String, byte[]> r : out.readRecordsToList()) {
+            try {
+                Classification c = Classification.parseFrom(r.value());
+                assertThat(r.key()).isEqualTo(c.getCameraId());
+                cs.add(c);
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return cs;
+    }
+
+    private OfflineReference.Decision offline(EventBatch sample) {
+        return OfflineReference.decide(model, ClassifierTopology.engine(config, model),
+                ClassifierTopology.exitPolicy(config, model), sample);
+    }
+
+    private static void assertSame(Classification c, OfflineReference.Decision d) {
+        assertThat(c.getStepsUsed()).isEqualTo(d.steps());
+        assertThat(c.getExitReason()).isEqualTo(d.reason());
+        assertThat(c.getPredictedClass()).isEqualTo(d.predicted());
+        float[] scores = new float[c.getScoresCount()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = c.getScores(i);
+        }
+        assertThat(scores).containsExactly(d.scores());
+    }
+
+    @Test
+    void earlyExitEmitsAtTheFirstConfidentStepAndIgnoresTheRestOfTheSample() {
+        start(new AppConfig.ExitOverrides(0.01f, null, null, false));
+        EventBatch s0 = Samples.random(TestModels.SENSOR, 200, 5_000, 4_000, 1);
+        EventBatch s1 = Samples.random(TestModels.SENSOR, 200, 100, 4_000, 2);
+        send(Samples.packets("cam", 0, "s0", 2, s0, 20, 7_000));
+        send(Samples.packets("cam", 10, "s1", 3, s1, 20, 9_000));
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(2);
+        Classification c = cs.get(0);
+        assertThat(c.getExitReason()).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(c.getStepsUsed()).isEqualTo(1);
+        assertThat(c.getMaxSteps()).isEqualTo(TestModels.T);
+        assertThat(c.getSampleId()).isEqualTo("s0");
+        assertThat(c.getEpisode()).isZero();
+        assertThat(c.getLabel()).isEqualTo(2);
+        assertThat(c.getModelId()).isEqualTo(model.modelId());
+        assertThat(c.getScoresCount()).isEqualTo(4);
+        assertThat(c.getPredictedLabel()).isEqualTo(model.spec().classNames().get(c.getPredictedClass()));
+        assertThat(c.getConfidence()).isGreaterThanOrEqualTo(0.25f);
+        assertThat(c.getEmittedAtNs()).isPositive();
+        // frame 0 is [t0, t0 + 1 ms): closed by the first event at or past its end
+        long t0 = s0.t(0);
+        int firstAfter = 0;
+        while (s0.t(firstAfter) < t0 + TestModels.WINDOW_US) {
+            firstAfter++;
+        }
+        assertThat(c.getEpisodeStartUs()).isEqualTo(t0);
+        assertThat(c.getDecisionEventTimeUs()).isEqualTo(t0 + TestModels.WINDOW_US);
+        assertThat(c.getEventsUsed()).isEqualTo(firstAfter);
+        assertThat(c.getDecidingPacketIntendedSendNs()).isEqualTo(7_000 + firstAfter / 20);
+        assertSame(c, offline(s0));
+        assertThat(cs.get(1).getSampleId()).isEqualTo("s1");
+        assertThat(cs.get(1).getEpisode()).isEqualTo(1);
+        assertSame(cs.get(1), offline(s1));
+        assertThat(registry.get("spikestream.events.ignored").counter().count()).isPositive();
+    }
+
+    @Test
+    void withoutEarlyExitALongSampleRunsTSteps() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        EventBatch s = Samples.random(TestModels.SENSOR, 600, 0, 12_000, 3);
+        send(Samples.packets("cam", 0, "long", 1, s, 50, 0));
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(1);
+        assertThat(cs.get(0).getExitReason()).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        assertThat(cs.get(0).getStepsUsed()).isEqualTo(TestModels.T);
+        assertSame(cs.get(0), offline(s));
+    }
+
+    @Test
+    void samplesShorterThanTEndAtTheirBoundaryAndEqualTheOfflineResult() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        List<EventBatch> samples = new ArrayList<>();
+        long seq = 0;
+        for (int i = 0; i < 5; i++) {
+            EventBatch s = Samples.random(TestModels.SENSOR, 50 + 30 * i, 0, 1_500 + 700 * i, 10 + i);
+            samples.add(s);
+            List<EventPacket> ps = Samples.packets("cam", seq, "short-" + i, i % 4, s, 17, 0);
+            seq += ps.size();
+            send(ps);
+        }
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(cs.get(i).getSampleId()).isEqualTo("short-" + i);
+            assertThat(cs.get(i).getEpisode()).isEqualTo(i);
+            assertThat(cs.get(i).getLabel()).isEqualTo(i % 4);
+            assertThat(cs.get(i).getEventsUsed()).isEqualTo(samples.get(i).size());
+            assertSame(cs.get(i), offline(samples.get(i)));
+        }
+        assertThat(cs.get(0).getExitReason()).isEqualTo(ExitReason.EXIT_REASON_END_OF_SAMPLE);
+    }
+
+    @Test
+    void anIdleCameraClosesItsPartialFrameAfterTheGracePeriod() {
+        start(new AppConfig.ExitOverrides(0.01f, null, null, false));
+        EventBatch s = Samples.random(TestModels.SENSOR, 30, 10_000, 600, 4); // all inside frame 0
+        send(Samples.livePackets("live", s, 10));
+        assertThat(out.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(out.isEmpty()).as("not idle long enough").isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(250));
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(1);
+        Classification c = cs.get(0);
+        assertThat(c.getStepsUsed()).isEqualTo(1);
+        assertThat(c.getEventsUsed()).isEqualTo(30);
+        assertThat(c.getSampleId()).isEmpty();
+        assertThat(c.hasLabel()).isFalse();
+        assertThat(c.getDecisionEventTimeUs()).isEqualTo(s.t(29) + 1);
+        assertSame(c, offline(s));
+        assertThat(registry.get("spikestream.frames").tag("cause", "idle").counter().count()).isEqualTo(1);
+        // the next live event starts a new episode; a live camera's episodes follow back to back
+        send(Samples.livePackets("live", Samples.random(TestModels.SENSOR, 30, 50_000, 3_000, 5), 30));
+        List<Classification> next = classifications();
+        assertThat(next).isNotEmpty();
+        assertThat(next.get(0).getEpisode()).isEqualTo(1);
+        assertThat(next.get(0).getEpisodeStartUs()).isGreaterThanOrEqualTo(50_000);
+    }
+
+    @Test
+    void twoInterleavedCamerasKeepSeparateEpisodes() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        EventBatch a = Samples.random(TestModels.SENSOR, 300, 0, 4_500, 21);
+        EventBatch b = Samples.random(TestModels.SENSOR, 300, 77, 8_000, 22);
+        List<EventPacket> pa = Samples.packets("A", 0, "a", 0, a, 13, 0);
+        List<EventPacket> pb = Samples.packets("B", 0, "b", 1, b, 29, 0);
+        for (int i = 0; i < Math.max(pa.size(), pb.size()); i++) {
+            if (i < pa.size()) {
+                send(List.of(pa.get(i)));
+            }
+            if (i < pb.size()) {
+                send(List.of(pb.get(i)));
+            }
+        }
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(2);
+        Classification ca = cs.stream().filter(c -> c.getCameraId().equals("A")).findFirst().orElseThrow();
+        Classification cb = cs.stream().filter(c -> c.getCameraId().equals("B")).findFirst().orElseThrow();
+        assertSame(ca, offline(a));
+        assertSame(cb, offline(b));
+        assertThat(ca.getEpisode()).isZero();
+        assertThat(cb.getEpisode()).isZero();
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicAndValidOnesStillCount() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        EventBatch s = Samples.random(TestModels.SENSOR, 100, 0, 3_000, 31);
+        List<EventPacket> ps = Samples.packets("cam", 0, "ok", 0, s, 25, 0);
+        in.pipeInput("cam", ps.get(0).toByteArray());
+        byte[] garbage = {0x0a, (byte) 0xff, 0x01};
+        in.pipeInput("cam", garbage);
+        EventPacket wrongGeometry = PacketCodec.encode(Samples.random(new SensorGeometry(34, 34), 10, 0, 100, 1))
+                .setCameraId("cam").build();
+        in.pipeInput("cam", wrongGeometry.toByteArray());
+        EventPacket truncated = ps.get(1).toBuilder().setEventCount(ps.get(1).getEventCount() + 1).build();
+        in.pipeInput("cam", truncated.toByteArray());
+        in.pipeInput("other", ps.get(1).toByteArray()); // key says other, packet says cam
+        EventPacket backwards = PacketCodec.encode(Samples.random(TestModels.SENSOR, 5, 0, 1, 9)).setCameraId("cam")
+                .setReplay(ps.get(1).getReplay()).build();
+        for (int i = 1; i < ps.size(); i++) {
+            if (i == 2) {
+                in.pipeInput("cam", backwards.toByteArray());
+            }
+            in.pipeInput("cam", ps.get(i).toByteArray());
+        }
+        in.pipeInput("cam", (byte[]) null);
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.KIND))
+                .containsExactly("unparseable", "wrong-geometry", "bad-packet", "camera-mismatch", "time-backwards", "unparseable");
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.REASON)).contains("34x34").contains("16x16");
+        assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.REASON)).contains("event_count");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.TOPIC)).isEqualTo("dvs-events");
+        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.OFFSET)).isEqualTo("1");
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(1);
+        assertSame(cs.get(0), offline(s));
+        assertThat(registry.get("spikestream.dead.letters").tag("kind", "unparseable").counter().count()).isEqualTo(2);
+    }
+}
