@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /** {@code spikestream events ...}: work on event recordings. */
 @Command(name = "events",
-        subcommands = {InspectCommand.class},
+        subcommands = {InspectCommand.class, EmulateCommand.class},
         description = "Work with event recordings: decode, inspect, emulate.")
 public final class EventsCommand implements Callable<Integer> {
     @CommandLine.Mixin
