@@ -36,6 +36,8 @@ public final class SpikestreamCli implements Callable<Integer> {
         cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;

@@ -1,0 +1,177 @@
+package io.spikestream.app.train;
+
+import io.spikestream.app.VersionInfo;
+import io.spikestream.app.cli.JsonOut;
+import io.spikestream.events.dataset.DatasetKind;
+import io.spikestream.snn.framing.CountMode;
+import io.spikestream.snn.framing.FrameMode;
+import io.spikestream.trainer.TrainConfig;
+import io.spikestream.trainer.Trainer;
+import io.spikestream.trainer.TrainingRun;
+import io.spikestream.trainer.data.Augmentation;
+import io.spikestream.trainer.net.BpttNetwork;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code spikestream train}: train a BNTT network from scratch and write a checkpoint. */
+@Command(name = "train",
+        description = {"Train a BNTT spiking network with backpropagation through time and write a checkpoint.",
+            "The best epoch by validation accuracy at T is kept in --out; the latest state goes to <out>.resume",
+            "(continue with --resume). At the end, early exit is calibrated on the validation split."})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    io.spikestream.app.cli.HelpOption help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dataset", defaultValue = "auto", paramLabel = "KIND",
+            description = "Data-set layout: auto, nmnist, cifar10-dvs, folders (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data-set folder.")
+    Path data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.1", paramLabel = "X",
+            description = "Learning rate; divided by 10 at 50, 70 and 90 %% of the epochs (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
+            description = "Seed of the split, initialisation, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "Compute backend: cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--val-split", defaultValue = "0.1", paramLabel = "F",
+            description = "Fraction of each class held out for validation, by the seed (default: ${DEFAULT-VALUE}).")
+    double valSplit;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Checkpoint to write.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from <out>.resume.")
+    boolean resume;
+
+    @Option(names = "--flip", description = "Augment: random horizontal flips.")
+    boolean flip;
+
+    @Option(names = "--roll", defaultValue = "0", paramLabel = "PX",
+            description = "Augment: random rolls of up to PX pixels in x and y (default: ${DEFAULT-VALUE}).")
+    int roll;
+
+    @Option(names = "--loader-threads", paramLabel = "N",
+            description = "Threads that decode, frame and assemble batches (default: available processors).")
+    Integer loaderThreads;
+
+    @Option(names = "--json", description = "Print the result as one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        TrainingRun.Options options;
+        try {
+            int threads = loaderThreads != null ? loaderThreads : Runtime.getRuntime().availableProcessors();
+            TrainConfig cfg = new TrainConfig(epochs, batch, lr, TrainConfig.MOMENTUM, TrainConfig.WEIGHT_DECAY, seed,
+                    new Augmentation(flip, roll), threads);
+            options = new TrainingRun.Options(data, ModelOptions.datasetKind(dataset), model.architecture, model.timesteps,
+                    model.framing(), cfg, backend, valSplit, out, resume, commandLine(), VersionInfo.describe());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        TrainingRun.Result r = TrainingRun.run(options, new StderrProgress(err));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("best_accuracy", r.bestAccuracy());
+        o.put("epochs", r.epochs());
+        o.put("samples_per_s", Math.round(r.samplesPerSecond() * 100) / 100.0);
+        o.put("checkpoint", r.checkpoint().toString());
+        o.put("accuracy_by_step", r.accuracyByStep());
+        o.put("early_exit", Map.of("threshold", r.model().earlyExit().confidenceThreshold(),
+                "accuracy", r.model().earlyExit().accuracy(), "mean_steps", r.model().earlyExit().meanSteps(),
+                "gamma_exit_step", r.model().earlyExit().gammaExitStep()));
+        o.put("backend", r.backendDescription());
+        if (json) {
+            JsonOut.print(spec.commandLine().getOut(), o);
+        } else {
+            spec.commandLine().getOut().printf(Locale.ROOT, "best validation accuracy %.2f %% after %d epochs, %.1f samples/s; wrote %s%n",
+                    100 * r.bestAccuracy(), r.epochs(), r.samplesPerSecond(), r.checkpoint());
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    private String commandLine() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "spikestream train " + String.join(" ", args);
+    }
+
+    /** Progress lines on stderr: one per few seconds within an epoch, one per epoch. */
+    static final class StderrProgress implements TrainingRun.Listener {
+        private final PrintWriter err;
+        private long lastNs;
+
+        StderrProgress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void message(String line) {
+            err.println("train: " + line);
+            err.flush();
+        }
+
+        @Override
+        public void framingProgress(int done, int total) {
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (done == total || now - lastNs > 5_000_000_000L) {
+                    lastNs = now;
+                    err.printf(Locale.ROOT, "train: framing %d/%d samples%n", done, total);
+                    err.flush();
+                }
+            }
+        }
+
+        @Override
+        public void batchDone(int epoch, int batch, int batches, float loss, float accuracy, double sps) {
+            long now = System.nanoTime();
+            if (now - lastNs > 5_000_000_000L) {
+                lastNs = now;
+                int width = 20;
+                int filled = (int) ((long) (batch + 1) * width / batches);
+                err.printf(Locale.ROOT, "epoch %d [%s%s] %d/%d loss %.4f acc %.2f %% %.1f samples/s%n", epoch + 1,
+                        "#".repeat(filled), "-".repeat(width - filled), batch + 1, batches, loss, 100 * accuracy, sps);
+                err.flush();
+            }
+        }
+
+        @Override
+        public void epochDone(Trainer.EpochReport r, BpttNetwork net) {
+            err.printf(Locale.ROOT, "epoch %d/%d lr %.4g loss %.4f train %.2f %% validation %s %.1f samples/s %.0f s%s%n",
+                    r.epoch() + 1, r.epochs(), r.learningRate(), r.trainLoss(), 100 * r.trainAccuracy(),
+                    Float.isNaN(r.validationAccuracy()) ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * r.validationAccuracy()),
+                    r.samplesPerSecond(), r.seconds(), r.best() ? " (best, saved)" : "");
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.spikestream.trainer;
+
+import io.spikestream.events.SensorGeometry;
+import io.spikestream.events.dataset.Dataset;
+import io.spikestream.events.dataset.DatasetKind;
+import io.spikestream.events.dataset.DatasetSplit;
+import io.spikestream.events.dataset.Sample;
+import io.spikestream.proto.v1.Checkpoint;
+import io.spikestream.proto.v1.Provenance;
+import io.spikestream.proto.v1.TrainingState;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.BnntParams;
+import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.ModelSpec;
+import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.exit.ExitCalibration;
+import io.spikestream.snn.framing.CountMode;
+import io.spikestream.snn.framing.FrameMode;
+import io.spikestream.snn.framing.FramingSpec;
+import io.spikestream.trainer.backend.Backend;
+import io.spikestream.trainer.backend.Backends;
+import io.spikestream.trainer.backend.SpikeFunction;
+import io.spikestream.trainer.data.FramedSet;
+import io.spikestream.trainer.net.BpttNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+
+/**
+ * A whole training run, as {@code spikestream train} does it: open the data set, split it per
+ * class by a seed, frame it, train, keep the best epoch (by validation accuracy at T) in the output
+ * checkpoint and the latest state in {@code <out>.resume}, then calibrate early exit on the
+ * validation split and write the final checkpoint with full provenance.
+ */
+public final class TrainingRun {
+    private TrainingRun() {
+    }
+
+    /** How events become frames; zero sizes mean "the sensor's size". */
+    public record Framing(FrameMode mode, long windowUs, int eventsPerFrame, int frameWidth, int frameHeight,
+            CountMode countMode, int clipMax) {
+        public FramingSpec toSpec(SensorGeometry sensor) {
+            int w = frameWidth > 0 ? frameWidth : sensor.width();
+            int h = frameHeight > 0 ? frameHeight : sensor.height();
+            return new FramingSpec(mode, mode == FrameMode.TIME_WINDOW ? windowUs : 0,
+                    mode == FrameMode.EVENT_COUNT ? eventsPerFrame : 0, sensor, w, h, countMode, clipMax);
+        }
+    }
+
+    /** Everything {@code train} takes. */
+    public record Options(Path data, DatasetKind datasetKind, String architecture, int timesteps, Framing framing,
+            TrainConfig train, String backend, double validationSplit, Path out, boolean resume, String commandLine,
+            String softwareVersion) {
+        public Options {
+            if (!(validationSplit >= 0 && validationSplit < 1)) {
+                throw new IllegalArgumentException("validation split " + validationSplit + " outside [0, 1)");
+            }
+        }
+    }
+
+    /** What a run reports. */
+    public record Result(float bestAccuracy, int epochs, double samplesPerSecond, Path checkpoint, BnntModel model,
+            float[] accuracyByStep, String backendDescription) {
+    }
+
+    /** Progress callbacks (stderr in the command). */
+    public interface Listener extends Trainer.Listener {
+        default void message(String line) {
+        }
+
+        default void framingProgress(int done, int total) {
+        }
+    }
+
+    public static Path resumeFile(Path out) {
+        return out.resolveSibling(out.getFileName() + ".resume");
+    }
+
+    public static Result run(Options o, Listener listener) {
+        Dataset dataset = Dataset.open(o.data(), o.datasetKind());
+        List<Sample> all = dataset.samples();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("data set " + o.data() + " has no samples");
+        }
+        DatasetSplit split = o.validationSplit() > 0 ? dataset.splitRandom(1 - o.validationSplit(), o.train().seed())
+                : new DatasetSplit(all, List.of());
+        SensorGeometry sensor = dataset.read(all.get(0)).geometry();
+        FramingSpec framing = o.framing().toSpec(sensor);
+        ModelSpec spec = ModelSpec.of(o.architecture(), framing.frameShape(), o.timesteps(), framing,
+                dataset.classNames());
+        listener.message(String.format(Locale.ROOT, "data: %s, %d classes, %d train / %d validation samples (%s)",
+                o.data(), spec.numClasses(), split.train().size(), split.test().size(), splitDescription(o)));
+        listener.message("model: " + spec.layerSpec() + ", T=" + spec.timesteps() + ", input " + spec.input()
+                + ", framing " + framing.describe());
+
+        Backends.Selection sel = Backends.choose(o.backend());
+        listener.message(sel.description() + " (" + sel.backend().implementation() + " on " + sel.backend().device() + ")");
+        try (Backend be = sel.backend()) {
+            int threads = Math.max(1, o.train().loaderThreads());
+            int total = split.train().size() + split.test().size();
+            int[] base = {0};
+            IntConsumer prog = n -> listener.framingProgress(base[0] + n, total);
+            FramedSet train = FramedSet.frame(split.train(), dataset::read, framing, spec.timesteps(), threads, prog);
+            base[0] = split.train().size();
+            FramedSet val = FramedSet.frame(split.test(), dataset::read, framing, spec.timesteps(), threads, prog);
+
+            BnntParams params = BnntParams.init(spec, o.train().seed());
+            int firstEpoch = 0;
+            float bestSoFar = -1f;
+            List<float[]> momentum = null;
+            Path resumePath = resumeFile(o.out());
+            if (o.resume()) {
+                if (!Files.exists(resumePath)) {
+                    throw new IllegalArgumentException("--resume: " + resumePath + " does not exist (it is written after every epoch)");
+                }
+                Checkpoint cp = CheckpointCodec.readProto(resumePath);
+                BnntModel m = CheckpointCodec.fromProto(cp, resumePath.toString());
+                if (!m.spec().equals(spec)) {
+                    throw new IllegalArgumentException("--resume: " + resumePath + " holds " + m.spec().layerSpec() + ", T="
+                            + m.spec().timesteps() + ", framing " + m.spec().framing().describe()
+                            + " but the options give " + spec.layerSpec() + ", T=" + spec.timesteps() + ", framing "
+                            + framing.describe());
+                }
+                params = m.params();
+                firstEpoch = cp.getTrainingState().getEpoch();
+                bestSoFar = cp.getProvenance().getBestAccuracy();
+                momentum = new ArrayList<>();
+                for (var t : cp.getTrainingState().getMomentumList()) {
+                    float[] v = new float[t.getValuesCount()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = t.getValues(i);
+                    }
+                    momentum.add(v);
+                }
+                listener.message("resuming after epoch " + firstEpoch + " (best validation accuracy so far "
+                        + String.format(Locale.ROOT, "%.2f %%", 100 * bestSoFar) + ")");
+            }
+            Instant started = Instant.now();
+            Provenance.Builder prov = Provenance.newBuilder()
+                    .setDataset(dataset.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .setDataDir(o.data().toString())
+                    .setSeed(o.train().seed())
+                    .setEpochs(o.train().epochs())
+                    .setBackend(be.implementation())
+                    .setDevice(be.device())
+                    .setSplit(splitDescription(o))
+                    .setTrainSamples(train.size())
+                    .setValidationSamples(val.size())
+                    .setLearningRate(o.train().learningRate())
+                    .setBatchSize(o.train().batchSize())
+                    .setSoftwareVersion(o.softwareVersion() == null ? "" : o.softwareVersion())
+                    .setCommandLine(o.commandLine() == null ? "" : o.commandLine());
+
+            try (BpttNetwork net = new BpttNetwork(be, params, SpikeFunction.HEAVISIDE)) {
+                if (momentum != null) {
+                    net.setMomentum(momentum);
+                }
+                BnntParams snapshot = params.copy();
+                Trainer trainer = new Trainer(net, o.train(), train, val.size() > 0 ? val : null, new Trainer.Listener() {
+                    @Override
+                    public void batchDone(int epoch, int batch, int batches, float loss, float accuracy, double sps) {
+                        listener.batchDone(epoch, batch, batches, loss, accuracy, sps);
+                    }
+
+                    @Override
+                    public void epochDone(Trainer.EpochReport r, BpttNetwork n) {
+                        n.download(snapshot);
+                        double secs = ChronoUnit.MILLIS.between(started, Instant.now()) / 1000.0;
+                        prov.setTrainingSeconds(secs).setCreatedAt(Instant.now().toString());
+                        if (r.best()) {
+                            prov.setBestAccuracy(Float.isNaN(r.validationAccuracy()) ? 0f : r.validationAccuracy());
+                            CheckpointCodec.write(o.out(), new BnntModel("", spec, snapshot, EarlyExitSettings.none(),
+                                    prov.build()));
+                        }
+                        Checkpoint resume = CheckpointCodec.toProto(new BnntModel("", spec, snapshot,
+                                EarlyExitSettings.none(), prov.build())).toBuilder()
+                                .setTrainingState(trainingState(r.epoch() + 1, n.momentum())).build();
+                        CheckpointCodec.writeProto(resumePath, resume);
+                        listener.epochDone(r, n);
+                    }
+                });
+                trainer.setBestAccuracy(bestSoFar);
+                trainer.run(firstEpoch);
+
+                BnntModel best = CheckpointCodec.read(o.out());
+                float[] byStep = new float[0];
+                EarlyExitSettings exit = EarlyExitSettings.none();
+                if (val.size() > 0) {
+                    try (BpttNetwork eval = new BpttNetwork(be, best.params(), SpikeFunction.HEAVISIDE)) {
+                        float[][][] scores = Evaluator.scores(eval, val, o.train().batchSize(), x -> { });
+                        int[] labels = val.labels();
+                        byStep = ExitCalibration.accuracyByStep(scores, labels);
+                        ExitCalibration.Result cal = ExitCalibration.calibrate(scores, labels);
+                        float[] gammas = ExitCalibration.meanGammaPerStep(best);
+                        int gammaStep = ExitCalibration.gammaExitStep(gammas, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
+                        exit = cal.toSettings(gammaStep, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
+                        listener.message(String.format(Locale.ROOT,
+                                "early exit calibrated on %d validation samples: tau %.3f -> accuracy %.2f %% in %.2f of %d steps"
+                                        + " (full T %.2f %%); BNTT gamma exit step %s",
+                                labels.length, cal.threshold(), 100 * cal.accuracy(), cal.meanSteps(), spec.timesteps(),
+                                100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
+                    }
+                }
+                Provenance.Builder finalProv = best.provenance().toBuilder().clearAccuracyByStep();
+                for (float a : byStep) {
+                    finalProv.addAccuracyByStep(a);
+                }
+                BnntModel done = new BnntModel("", spec, best.params(), exit, finalProv.build());
+                CheckpointCodec.write(o.out(), done);
+                BnntModel written = CheckpointCodec.read(o.out());
+                return new Result(trainer.bestAccuracy(), o.train().epochs(), trainer.samplesPerSecond(), o.out(), written,
+                        byStep, sel.description());
+            }
+        }
+    }
+
+    private static TrainingState trainingState(int epochsDone, List<float[]> momentum) {
+        TrainingState.Builder b = TrainingState.newBuilder().setEpoch(epochsDone);
+        for (float[] m : momentum) {
+            io.spikestream.proto.v1.Tensor.Builder t = io.spikestream.proto.v1.Tensor.newBuilder().addShape(m.length);
+            for (float v : m) {
+                t.addValues(v);
+            }
+            b.addMomentum(t);
+        }
+        return b.build();
+    }
+
+    private static String splitDescription(Options o) {
+        if (o.validationSplit() == 0) {
+            return "no validation split";
+        }
+        long trainPct = Math.round(100 * (1 - o.validationSplit()));
+        return trainPct + "/" + (100 - trainPct) + " per class, seed " + o.train().seed();
+    }
+}
