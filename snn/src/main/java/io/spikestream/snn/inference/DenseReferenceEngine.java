@@ -5,9 +5,13 @@ import java.util.Arrays;
 
 /**
  * The reference forward pass: plain Java, every neuron computed at every step, activations in
- * {@code [C][H][W]} order, one time step at a time with explicit membrane state. Convolution and
- * fully connected sums accumulate in double and round once to float, so that any summation order
- * (e.g. {@link SparseEngine}'s) gives the same float. Slow; it exists to check the others.
+ * {@code [C][H][W]} order, one time step at a time with explicit membrane state.
+ *
+ * <p>Float arithmetic in a canonical order: each convolution or fully connected sum starts at 0 and
+ * adds {@code input × weight} over its inputs in ascending (row, column, channel) order; pooling adds
+ * the four quarter-values row by row. Adding a zero input's product changes no float sum, so an engine
+ * that skips zero inputs but keeps this order ({@link SparseEngine}) gets bit-identical results.
+ * Slow; it exists to check the others.
  */
 public final class DenseReferenceEngine implements InferenceEngine {
     private final BnntModel model;
@@ -96,24 +100,17 @@ public final class DenseReferenceEngine implements InferenceEngine {
             for (int o = 0; o < co; o++) {
                 for (int oy = 0; oy < h; oy++) {
                     for (int ox = 0; ox < w; ox++) {
-                        double sum = 0;
-                        for (int c = 0; c < ci; c++) {
-                            for (int ky = 0; ky < 3; ky++) {
-                                int iy = oy + ky - 1;
-                                if (iy < 0 || iy >= h) {
-                                    continue;
-                                }
-                                for (int kx = 0; kx < 3; kx++) {
-                                    int ix = ox + kx - 1;
-                                    if (ix < 0 || ix >= w) {
-                                        continue;
-                                    }
-                                    sum += (double) x[(c * h + iy) * w + ix] * wt[((o * ci + c) * 3 + ky) * 3 + kx];
+                        float sum = 0f;
+                        for (int iy = Math.max(0, oy - 1); iy <= Math.min(h - 1, oy + 1); iy++) {
+                            for (int ix = Math.max(0, ox - 1); ix <= Math.min(w - 1, ox + 1); ix++) {
+                                int tap = (iy - oy + 1) * 3 + (ix - ox + 1);
+                                for (int c = 0; c < ci; c++) {
+                                    sum += x[(c * h + iy) * w + ix] * wt[(o * ci + c) * 9 + tap];
                                 }
                             }
                         }
                         int i = (o * h + oy) * w + ox;
-                        s[i] = FoldedNetwork.fire(u, i, (float) sum, sc[o], sh[o], net.leak, net.theta) ? 1f : 0f;
+                        s[i] = FoldedNetwork.fire(u, i, sum, sc[o], sh[o], net.leak, net.theta) ? 1f : 0f;
                     }
                 }
             }
@@ -130,42 +127,45 @@ public final class DenseReferenceEngine implements InferenceEngine {
                 for (int oy = 0; oy < ho; oy++) {
                     for (int ox = 0; ox < wo; ox++) {
                         int base = (k * h + 2 * oy) * w + 2 * ox;
-                        y[(k * ho + oy) * wo + ox] = (x[base] + x[base + 1] + x[base + w] + x[base + w + 1]) * 0.25f;
+                        y[(k * ho + oy) * wo + ox] =
+                                ((x[base] * 0.25f + x[base + 1] * 0.25f) + x[base + w] * 0.25f) + x[base + w + 1] * 0.25f;
                     }
                 }
             }
         }
 
         private void dense(int l, int t, float[] x) {
-            int nIn = x.length;
-            int nOut = act[l].length;
-            float[] wt = weights[l];
             float[] u = membrane[l];
             float[] s = act[l];
             float[] sc = net.scale[l][t];
             float[] sh = net.shift[l][t];
-            for (int o = 0; o < nOut; o++) {
-                double sum = 0;
-                int row = o * nIn;
-                for (int i = 0; i < nIn; i++) {
-                    sum += (double) x[i] * wt[row + i];
-                }
-                s[o] = FoldedNetwork.fire(u, o, (float) sum, sc[o], sh[o], net.leak, net.theta) ? 1f : 0f;
+            for (int o = 0; o < s.length; o++) {
+                s[o] = FoldedNetwork.fire(u, o, matvecRow(l, x, o), sc[o], sh[o], net.leak, net.theta) ? 1f : 0f;
             }
         }
 
         private void readout(int l, float[] x) {
-            int nIn = x.length;
-            float[] wt = weights[l];
             for (int o = 0; o < readoutSum.length; o++) {
-                double sum = 0;
-                int row = o * nIn;
-                for (int i = 0; i < nIn; i++) {
-                    sum += (double) x[i] * wt[row + i];
-                }
-                act[l][o] = (float) sum;
-                readoutSum[o] += (float) sum;
+                float z = matvecRow(l, x, o);
+                act[l][o] = z;
+                readoutSum[o] += z;
             }
+        }
+
+        /** Row {@code o} of W·x, the input {@code [C][H][W]} taken in (row, column, channel) order. */
+        private float matvecRow(int l, float[] x, int o) {
+            int c = net.in[l][0];
+            int hw = net.in[l][1] * net.in[l][2];
+            float[] wt = weights[l];
+            int row = o * x.length;
+            float sum = 0f;
+            for (int p = 0; p < hw; p++) {
+                for (int k = 0; k < c; k++) {
+                    int i = k * hw + p;
+                    sum += x[i] * wt[row + i];
+                }
+            }
+            return sum;
         }
 
         @Override

@@ -6,28 +6,27 @@ import java.util.Arrays;
 /**
  * The event-driven engine (default for serving). Spikes are binary and sparse, so each layer only
  * does work for its active inputs: every non-zero input (a spike, a pooled spike fraction, a frame
- * count) scatter-adds its weight column into the layer's pre-activations; then one pass over the
- * layer's neurons applies the leak, BN folded into a scale and shift per channel and step, fires and
- * resets, and lists the spikes for the next layer. Pooling scatters spikes into the pooled map.
+ * count of any size) scatter-adds its weight column into the layer's pre-activations; then one pass
+ * over the layer's neurons applies the leak, BN folded into a scale and shift per channel and step,
+ * fires and resets, and lists the spikes for the next layer. Pooling scatters spikes into the pooled map.
  *
  * <p>Maps are kept channel-innermost ({@code [H][W][C]}) with weights transposed to
- * {@code [in][3][3][out]}, so that a scatter is a contiguous run over output channels. Sums
- * accumulate in double and round once to float, exactly as in {@link DenseReferenceEngine}; the
- * neuron update is the same code, so both engines agree (bit for bit unless a double sum lands on a
- * float rounding boundary). Frame values may be any non-negative counts (clipped mode); pooling of
- * non-dyadic fractions would be order-dependent, which framed counts and spikes never are.
+ * {@code [in][3][3][out]}, so that a scatter is a contiguous run over output channels. Active inputs
+ * are always listed in ascending (row, column, channel) order, so every pre-activation receives its
+ * contributions in the canonical order of {@link DenseReferenceEngine}; skipped zero inputs would have
+ * added nothing, and the neuron update is the same code. The two engines therefore agree bit for bit.
  */
 public final class SparseEngine implements InferenceEngine {
     private final BnntModel model;
     private final FoldedNetwork net;
     /** conv: [in][3][3][out]; dense/readout: [inInternal][out] with the input in [H][W][C] order. */
-    private final double[][] wt;
+    private final float[][] wt;
 
     public SparseEngine(BnntModel model) {
         this.model = model;
         this.net = new FoldedNetwork(model);
         int n = net.kinds.length;
-        wt = new double[n][];
+        wt = new float[n][];
         for (int l = 0; l < n; l++) {
             float[] w = net.kinds[l] == FoldedNetwork.Kind.POOL ? null : model.params().weight(l);
             int ci = net.in[l][0];
@@ -36,7 +35,7 @@ public final class SparseEngine implements InferenceEngine {
             switch (net.kinds[l]) {
                 case CONV -> {
                     int co = net.out[l][0];
-                    double[] t = new double[ci * 9 * co];
+                    float[] t = new float[ci * 9 * co];
                     for (int o = 0; o < co; o++) {
                         for (int c = 0; c < ci; c++) {
                             for (int k = 0; k < 9; k++) {
@@ -49,7 +48,7 @@ public final class SparseEngine implements InferenceEngine {
                 case DENSE, READOUT -> {
                     int nOut = net.out[l][0];
                     int nIn = ci * h * wd;
-                    double[] t = new double[nIn * nOut];
+                    float[] t = new float[nIn * nOut];
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < wd; x++) {
                             for (int c = 0; c < ci; c++) {
@@ -78,7 +77,7 @@ public final class SparseEngine implements InferenceEngine {
         return new SparseSession();
     }
 
-    /** Non-zero values of one map: indices in [H][W][C] order and their values. */
+    /** Non-zero values of one map: ascending indices in [H][W][C] order and their values. */
     private static final class Active {
         final int[] idx;
         final float[] val;
@@ -94,10 +93,9 @@ public final class SparseEngine implements InferenceEngine {
     private final class SparseSession implements InspectableSession {
         private final Active input;
         private final Active[] outs;
-        private final double[][] acc;
+        private final float[][] acc;
         private final float[][] membrane;
         private final float[][] pooled;
-        private final boolean[][] touched;
         private final float[] readoutSum;
         private final float[] lastReadout;
         private final float[] scores;
@@ -107,25 +105,23 @@ public final class SparseEngine implements InferenceEngine {
             int n = net.kinds.length;
             input = new Active(model.spec().input().size());
             outs = new Active[n];
-            acc = new double[n][];
+            acc = new float[n][];
             membrane = new float[n][];
             pooled = new float[n][];
-            touched = new boolean[n][];
             for (int l = 0; l < n; l++) {
                 int size = net.size(net.out[l]);
                 switch (net.kinds[l]) {
                     case CONV, DENSE -> {
-                        acc[l] = new double[size];
+                        acc[l] = new float[size];
                         membrane[l] = new float[size];
                         outs[l] = new Active(size);
                         outs[l].binary = true;
                     }
                     case POOL -> {
                         pooled[l] = new float[size];
-                        touched[l] = new boolean[size];
                         outs[l] = new Active(size);
                     }
-                    case READOUT -> acc[l] = new double[size];
+                    case READOUT -> acc[l] = new float[size];
                 }
             }
             readoutSum = new float[model.spec().numClasses()];
@@ -170,10 +166,10 @@ public final class SparseEngine implements InferenceEngine {
             boolean binary = true;
             int[] idx = input.idx;
             float[] val = input.val;
-            for (int k = 0; k < c; k++) {
-                int base = k * h * w;
-                for (int p = 0; p < h * w; p++) {
-                    float v = frame[base + p];
+            int hw = h * w;
+            for (int p = 0; p < hw; p++) {
+                for (int k = 0; k < c; k++) {
+                    float v = frame[k * hw + p];
                     if (v != 0f) {
                         idx[n] = p * c + k;
                         val[n++] = v;
@@ -190,15 +186,15 @@ public final class SparseEngine implements InferenceEngine {
             int h = net.in[l][1];
             int w = net.in[l][2];
             int co = net.out[l][0];
-            double[] a = acc[l];
-            double[] wl = wt[l];
+            float[] a = acc[l];
+            float[] wl = wt[l];
             for (int e = 0; e < x.count; e++) {
                 int j = x.idx[e];
                 int pos = j / ci;
                 int c = j - pos * ci;
                 int y = pos / w;
                 int xx = pos - y * w;
-                double v = x.val[e];
+                float v = x.val[e];
                 for (int ky = 0; ky < 3; ky++) {
                     int oy = y - ky + 1;
                     if (oy < 0 || oy >= h) {
@@ -228,7 +224,7 @@ public final class SparseEngine implements InferenceEngine {
 
         /** The neuron pass over a layer of {@code positions × channels} neurons; lists the spikes. */
         private void fireAll(int l, int t, int positions, int channels) {
-            double[] a = acc[l];
+            float[] a = acc[l];
             float[] u = membrane[l];
             float[] sc = net.scale[l][t];
             float[] sh = net.shift[l][t];
@@ -240,8 +236,8 @@ public final class SparseEngine implements InferenceEngine {
             int i = 0;
             for (int p = 0; p < positions; p++) {
                 for (int o = 0; o < channels; o++, i++) {
-                    float z = (float) a[i];
-                    a[i] = 0;
+                    float z = a[i];
+                    a[i] = 0f;
                     if (FoldedNetwork.fire(u, i, z, sc[o], sh[o], leak, theta)) {
                         idx[n++] = i;
                     }
@@ -259,9 +255,6 @@ public final class SparseEngine implements InferenceEngine {
             int ho = net.out[l][1];
             int wo = net.out[l][2];
             float[] p = pooled[l];
-            boolean[] seen = touched[l];
-            Active out = outs[l];
-            int n = 0;
             for (int e = 0; e < x.count; e++) {
                 int j = x.idx[e];
                 int pos = j / c;
@@ -272,28 +265,29 @@ public final class SparseEngine implements InferenceEngine {
                     continue; // the odd last row/column that floor pooling drops
                 }
                 int k = (oy * wo + ox) * c + ch;
-                if (!seen[k]) {
-                    seen[k] = true;
-                    out.idx[n++] = k;
-                }
                 p[k] += x.val[e] * 0.25f;
             }
+            // collect in ascending order (the canonical order of the next layer's sums) and clear;
+            // a scan of the small pooled map is cheaper than sorting the touched entries
+            Active out = outs[l];
+            int n = 0;
             boolean binary = true;
-            for (int e = 0; e < n; e++) {
-                int k = out.idx[e];
+            for (int k = 0; k < p.length; k++) {
                 float v = p[k];
-                out.val[e] = v;
-                binary &= v == 1f;
-                p[k] = 0f;
-                seen[k] = false;
+                if (v != 0f) {
+                    out.idx[n] = k;
+                    out.val[n++] = v;
+                    binary &= v == 1f;
+                    p[k] = 0f;
+                }
             }
             out.count = n;
             out.binary = binary;
         }
 
         private void scatterDense(int l, Active x, int nOut) {
-            double[] a = acc[l];
-            double[] wl = wt[l];
+            float[] a = acc[l];
+            float[] wl = wt[l];
             for (int e = 0; e < x.count; e++) {
                 int row = x.idx[e] * nOut;
                 if (x.binary) {
@@ -301,7 +295,7 @@ public final class SparseEngine implements InferenceEngine {
                         a[o] += wl[row + o];
                     }
                 } else {
-                    double v = x.val[e];
+                    float v = x.val[e];
                     for (int o = 0; o < nOut; o++) {
                         a[o] += v * wl[row + o];
                     }
@@ -318,12 +312,12 @@ public final class SparseEngine implements InferenceEngine {
         private void readout(int l, Active x) {
             int nOut = net.out[l][0];
             scatterDense(l, x, nOut);
-            double[] a = acc[l];
+            float[] a = acc[l];
             for (int o = 0; o < nOut; o++) {
-                float z = (float) a[o];
+                float z = a[o];
                 lastReadout[o] = z;
                 readoutSum[o] += z;
-                a[o] = 0;
+                a[o] = 0f;
             }
         }
 
