@@ -83,7 +83,7 @@ public record MovingDigitsProtocol(SensorGeometry sensor, double digitHeightPx, 
         MotionPath path = MotionPath.Saccades.triangle(saccadeSidePx, saccadeUs);
         int margin = (int) Math.ceil(path.maxExcursionPx()) + 1;
         ShiftRenderer renderer = new ShiftRenderer(sensor, supersampling, margin, canvas(digit, margin, rng));
-        return recorder.record(renderer, path, durationUs(), 1_000, maxShiftPx, rng.nextLong());
+        return recorder.record(renderer, path, durationUs(), 5_000, maxShiftPx, rng.nextLong());
     }
 
     float[] canvas(int digit, int margin, SplittableRandom rng) {
