@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
 public final class InspectCommand implements Callable<Integer> {
     /** Files above this size show a progress bar on stderr. */
     private static final long PROGRESS_BYTES = 64L << 20;
+    /** Largest image --png renders (the header's geometry is untrusted input). */
+    private static final long MAX_PNG_PIXELS = 1L << 24;
 
     @CommandLine.Mixin
     io.spikestream.app.cli.HelpOption help;
@@ -80,6 +82,10 @@ public final class InspectCommand implements Callable<Integer> {
                 ProgressBar bar = Files.size(file) > PROGRESS_BYTES ? new ProgressBar("inspect", Files.size(file)) : null) {
             geometry = r.geometry();
             if (png != null) {
+                if ((long) geometry.width() * geometry.height() > MAX_PNG_PIXELS) {
+                    throw new IllegalArgumentException("cannot render a " + geometry + " sensor as PNG (more than "
+                            + MAX_PNG_PIXELS + " pixels)");
+                }
                 onCount = new int[geometry.width() * geometry.height()];
                 offCount = new int[onCount.length];
             }

@@ -84,8 +84,10 @@ final class Aedat4Reader extends StreamReader {
             comp = Aedat4Tables.Compression.values()[c];
             tablePos = h.dataTablePosition();
             xml = h.infoNode();
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw in.error(sizeAt + 4, "corrupt IOHeader flatbuffer: " + e.getMessage());
+        } catch (RecordingFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw in.error(sizeAt + 4, "corrupt IOHeader flatbuffer: " + e);
         }
         if (xml == null) {
             throw in.error(sizeAt + 4, "IOHeader without the XML stream description");
@@ -179,7 +181,9 @@ final class Aedat4Reader extends StreamReader {
                 pk = Aedat4Tables.ElementsPacket.root(flat);
                 len = pk.elementsLength();
                 start = pk.elementsStart();
-            } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            } catch (RecordingFormatException e) {
+                throw e;
+            } catch (RuntimeException e) {
                 throw in.error(at, "corrupt " + type + " packet flatbuffer: " + e);
             }
             if (!events) {
