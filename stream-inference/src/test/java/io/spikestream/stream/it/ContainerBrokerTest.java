@@ -1,0 +1,46 @@
+package io.spikestream.stream.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spikestream.events.testing.SharedData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * The replayed-recordings check of {@link ReplayedRecordingsTest} against the official apache/kafka
+ * image (same Kafka version as the embedded broker) through Testcontainers; skipped when no Docker
+ * engine is reachable.
+ */
+class ContainerBrokerTest {
+    static final String IMAGE = "apache/kafka:4.1.1";
+
+    @Test
+    void nmnistRecordingsOnTheApacheKafkaImage(@TempDir Path tmp) throws Exception {
+        SharedData.require("data/nmnist-small/Train");
+        boolean docker;
+        try {
+            docker = DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            docker = false;
+        }
+        assumeTrue(docker, "skipped: no Docker engine reachable, so no " + IMAGE + " container (the embedded-broker test covers the same check)");
+        try (KafkaContainer kafka = new KafkaContainer(IMAGE)) {
+            kafka.start();
+            ReplayedRecordingsTest.EmbeddedTopics topics =
+                    new ReplayedRecordingsTest.EmbeddedTopics("nmnist-events", "nmnist-classifications", "nmnist-dlq");
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(topics.in(), 3, (short) 1), new NewTopic(topics.out(), 1, (short) 1),
+                        new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
+            }
+            ReplayedRecordingsTest.classifyRecordings(kafka.getBootstrapServers(), topics, tmp);
+        }
+    }
+}
