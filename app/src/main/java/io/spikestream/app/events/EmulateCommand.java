@@ -3,6 +3,7 @@ package io.spikestream.app.events;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.cli.ProgressBar;
 import io.spikestream.events.emulator.Cifar10DvsProtocol;
+import io.spikestream.events.emulator.DatasetStats;
 import io.spikestream.events.emulator.DigitSetGenerator;
 import io.spikestream.events.emulator.EmulationProgress;
 import io.spikestream.events.emulator.EmulationSummary;
@@ -133,19 +134,44 @@ public final class EmulateCommand implements Callable<Integer> {
             m.put("recordings", s.recordings());
             m.put("events", s.events());
             m.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+            m.put("cpu_seconds", Math.round(s.cpuSeconds() * 1000) / 1000.0);
+            m.put("recordings_per_cpu_s", s.cpuSeconds() > 0 ? Math.round(s.recordings() / s.cpuSeconds() * 10) / 10.0 : null);
             m.put("skipped", s.skipped().size());
             m.put("skipped_files", s.skipped().stream().map(k -> Map.of("file", k.path(), "reason", k.reason())).toList());
+            m.put("stats", statsJson(s.stats()));
             m.put("out", out.toAbsolutePath().normalize().toString());
             m.put("seed", seed);
             m.putAll(extra);
             JsonOut.print(outWriter, m);
         } else {
-            outWriter.printf(Locale.ROOT, "%d recordings, %d events in %.1f s (%.1f recordings/s); %d inputs skipped; written to %s%n",
-                    s.recordings(), s.events(), s.seconds(), s.recordings() / Math.max(1e-9, s.seconds()), s.skipped().size(),
-                    out.toAbsolutePath().normalize());
+            outWriter.printf(Locale.ROOT, "%d recordings, %d events in %.1f s (%.1f recordings/s, %.1f per CPU second); "
+                    + "%d inputs skipped; written to %s%n", s.recordings(), s.events(), s.seconds(),
+                    s.recordings() / Math.max(1e-9, s.seconds()), s.recordings() / Math.max(1e-9, s.cpuSeconds()),
+                    s.skipped().size(), out.toAbsolutePath().normalize());
             outWriter.flush();
         }
         err.flush();
+    }
+
+    private static Map<String, Object> statsJson(DatasetStats.Summary st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events_mean", Math.round(st.meanEvents()));
+        m.put("events_sd", Math.round(st.sdEvents()));
+        m.put("events_min", st.minEvents());
+        m.put("events_max", st.maxEvents());
+        m.put("on_fraction", round(st.onFraction()));
+        m.put("duration_ms_mean", round(st.meanDurationMs()));
+        m.put("duration_ms_min", round(st.minDurationMs()));
+        m.put("duration_ms_max", round(st.maxDurationMs()));
+        m.put("events_per_s_mean", Math.round(st.meanEventRatePerS()));
+        m.put("active_pixel_fraction_mean", round(st.meanActivePixelFraction()));
+        m.put("x_sd_mean", round(st.meanSdX()));
+        m.put("y_sd_mean", round(st.meanSdY()));
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static EmulationProgress progress(ProgressBar bar) {

@@ -59,6 +59,7 @@ public final class DigitSetGenerator {
         long start = System.nanoTime();
         PixelMismatch sensor = protocol.sensorPattern(seed);
         ThreadLocal<PictureRecorder> recorders = ThreadLocal.withInitial(() -> new PictureRecorder(sensor));
+        DatasetStats stats = new DatasetStats();
         ImageSetEmulator.createDirectories(out);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "emulator");
@@ -69,11 +70,14 @@ public final class DigitSetGenerator {
             List<Future<Long>> futures = new ArrayList<>();
             for (Item item : items) {
                 futures.add(pool.submit(() -> {
+                    long cpu0 = CpuTime.now();
                     EventBatch ev = protocol.record(item.digit(), recorders.get(),
                             Seeds.derive(seed, Seeds.RECORDING, item.sample()));
                     Path target = out.resolve(item.relativeOutput());
                     ImageSetEmulator.createDirectories(target.getParent());
                     NmnistWriter.write(target, ev);
+                    stats.add(ev);
+                    stats.addCpuNanos(CpuTime.now() - cpu0);
                     progress.itemDone(ev.size(), false);
                     return (long) ev.size();
                 }));
@@ -82,7 +86,8 @@ public final class DigitSetGenerator {
             for (Future<Long> f : futures) {
                 events += ImageSetEmulator.get(f);
             }
-            return new EmulationSummary(items.size(), events, (System.nanoTime() - start) / 1e9, List.of());
+            return new EmulationSummary(items.size(), events, (System.nanoTime() - start) / 1e9, stats.cpuSeconds(), List.of(),
+                    stats.summary());
         } finally {
             pool.shutdownNow();
         }

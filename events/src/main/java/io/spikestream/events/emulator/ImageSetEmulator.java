@@ -110,6 +110,7 @@ public final class ImageSetEmulator {
         long start = System.nanoTime();
         PixelMismatch sensor = protocol.sensorPattern(seed);
         ThreadLocal<PictureRecorder> recorders = ThreadLocal.withInitial(() -> new PictureRecorder(sensor));
+        DatasetStats stats = new DatasetStats();
         createDirectories(out);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "emulator");
@@ -119,7 +120,14 @@ public final class ImageSetEmulator {
         List<Future<Object>> futures = new ArrayList<>();
         try {
             for (Item item : plan.items()) {
-                futures.add(pool.submit(() -> emulateOne(plan.root(), item, out, protocol, recorders.get(), seed, progress)));
+                futures.add(pool.submit(() -> {
+                    long cpu0 = CpuTime.now();
+                    try {
+                        return emulateOne(plan.root(), item, out, protocol, recorders.get(), seed, stats, progress);
+                    } finally {
+                        stats.addCpuNanos(CpuTime.now() - cpu0);
+                    }
+                }));
             }
             List<Skipped> skipped = new ArrayList<>(plan.skipped());
             int recordings = 0;
@@ -133,7 +141,8 @@ public final class ImageSetEmulator {
                     events += (Long) r;
                 }
             }
-            return new EmulationSummary(recordings, events, (System.nanoTime() - start) / 1e9, skipped);
+            return new EmulationSummary(recordings, events, (System.nanoTime() - start) / 1e9, stats.cpuSeconds(), skipped,
+                    stats.summary());
         } finally {
             pool.shutdownNow();
         }
@@ -145,7 +154,8 @@ public final class ImageSetEmulator {
     }
 
     private static Object emulateOne(Path root, Item item, Path out, Cifar10DvsProtocol protocol,
-                                     PictureRecorder recorder, long seed, EmulationProgress progress) {
+                                     PictureRecorder recorder, long seed, DatasetStats stats,
+                                     EmulationProgress progress) {
         String rel = root.relativize(item.image()).toString().replace('\\', '/');
         BufferedImage image;
         try {
@@ -170,6 +180,7 @@ public final class ImageSetEmulator {
         Path target = out.resolve(item.relativeOutput());
         createDirectories(target.getParent());
         Aedat2Writer.write(target, events);
+        stats.add(events);
         progress.itemDone(events.size(), false);
         return (long) events.size();
     }
