@@ -35,6 +35,7 @@ public final class SpikestreamCli implements Callable<Integer> {
         // one line per command group; each group registers its own subcommands
         cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.ServeCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));

@@ -26,6 +26,10 @@ public final class StreamMetrics {
         END_OF_SAMPLE
     }
 
+    /** The dead-letter categories of ClassifierProcessor, registered up front so that their series exist at 0. */
+    public static final java.util.List<String> DEAD_LETTER_KINDS = java.util.List.of("unparseable", "bad-packet",
+            "wrong-geometry", "camera-mismatch", "no-camera", "time-backwards");
+
     private final MeterRegistry registry;
     private final Map<FrameCause, Counter> frames = new EnumMap<>(FrameCause.class);
     private final Map<ExitReason, Counter> exits = new EnumMap<>(ExitReason.class);
@@ -59,6 +63,9 @@ public final class StreamMetrics {
         events = Counter.builder("spikestream.events").description("Events framed").register(registry);
         ignoredEvents = Counter.builder("spikestream.events.ignored")
                 .description("Events of a sample after its decision (ignored until the next sample)").register(registry);
+        for (String kind : DEAD_LETTER_KINDS) {
+            deadLetter(kind, 0);
+        }
         packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
     }
 
@@ -102,9 +109,13 @@ public final class StreamMetrics {
 
     /** A record sent to the dead-letter topic; {@code kind} is a short category, e.g. "unparseable". */
     public void deadLetter(String kind) {
+        deadLetter(kind, 1);
+    }
+
+    private void deadLetter(String kind, double n) {
         deadLetters.computeIfAbsent(kind, k -> Counter.builder("spikestream.dead.letters")
                 .description("Malformed input records sent to the dead-letter topic").tag("kind", k)
-                .register(registry)).increment();
+                .register(registry)).increment(n);
     }
 
     public Timer stepTimer() {
