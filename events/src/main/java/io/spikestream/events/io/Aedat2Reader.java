@@ -165,20 +165,43 @@ final class Aedat2Reader implements RecordingReader {
         return n;
     }
 
+    /** The hot loop: state lives in locals and is written back once per chunk. */
     private int decodeDvs128(ByteBuffer b, int p, int count, EventBuffer out) {
         int added = 0;
         int end = p + count * 8;
+        long lRaw = lastRaw;
+        long wrap = wrapOffset;
+        long prevT = lastT;
+        long spec = 0;
         for (; p < end; p += 8) {
-            int a = b.getInt(p);
-            long t = time(b.getInt(p + 4) & 0xFFFFFFFFL);
+            long word = b.getLong(p); // big-endian: address in the high half, timestamp in the low
+            int a = (int) (word >>> 32);
+            long raw = word & 0xFFFFFFFFL;
+            if (raw < lRaw && lRaw - raw > HALF) {
+                wrap += WRAP;
+            }
+            lRaw = raw;
+            long t = raw + wrap;
             if ((a & 0x80008000) != 0) {
-                special++;
+                spec++;
                 continue;
             }
-            checkOrder(t, p);
+            if (t < prevT) {
+                lastRaw = lRaw;
+                wrapOffset = wrap;
+                special += spec;
+                spec = 0;
+                lastT = prevT;
+                checkOrder(t, p); // counts it, or throws under the reject policy
+            }
+            prevT = t;
             out.add(127 - ((a >>> 1) & 0x7F), (a >>> 8) & 0x7F, (a & 1) == 0, t);
             added++;
         }
+        lastRaw = lRaw;
+        wrapOffset = wrap;
+        lastT = prevT;
+        special += spec;
         return added;
     }
 
