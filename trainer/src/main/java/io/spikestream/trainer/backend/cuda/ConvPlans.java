@@ -1,0 +1,182 @@
+package io.spikestream.trainer.backend.cuda;
+
+import static io.spikestream.trainer.backend.cuda.CudaRuntime.checkCudnn;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_CROSS_CORRELATION;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_DATA_FLOAT;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_SUCCESS;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_NCHW;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_OP_MATH;
+import static org.bytedeco.cuda.global.cudnn.cudnnCreateConvolutionDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnCreateFilterDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnCreateTensorDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnDestroyConvolutionDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnDestroyFilterDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnDestroyTensorDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionBackwardDataAlgorithm;
+import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionBackwardFilterAlgorithm;
+import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionForwardAlgorithm;
+import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolution2dDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolutionMathType;
+import static org.bytedeco.cuda.global.cudnn.cudnnSetFilter4dDescriptor;
+import static org.bytedeco.cuda.global.cudnn.cudnnSetTensor4dDescriptor;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+
+/**
+ * cuDNN descriptors and chosen algorithms per convolution shape (3×3, stride 1, padding 1, NCHW,
+ * cross-correlation). Each direction's algorithm is found once per shape with cuDNN's own
+ * benchmark ({@code cudnnFind…}), the fastest that succeeds within the workspace limit, and kept.
+ * With TF32 allowed the chosen algorithm's own math type is used (tensor cores); strict FP32 runs
+ * every direction with {@code CUDNN_FMA_MATH}.
+ */
+final class ConvPlans implements AutoCloseable {
+    private static final int CANDIDATES = 8;
+
+    /** One shape: N, input channels, output channels, height, width. */
+    record Key(int n, int in, int out, int h, int w) {
+    }
+
+    /** A chosen algorithm, its math type and workspace. */
+    record Algo(int algo, int mathType, long workspace) {
+    }
+
+    static final class Plan implements AutoCloseable {
+        final cudnnTensorStruct x = new cudnnTensorStruct();
+        final cudnnTensorStruct y = new cudnnTensorStruct();
+        final cudnnFilterStruct w = new cudnnFilterStruct();
+        final cudnnConvolutionStruct conv = new cudnnConvolutionStruct();
+        Algo forward;
+        Algo backwardData;
+        Algo backwardFilter;
+
+        Plan(Key k) {
+            checkCudnn(cudnnCreateTensorDescriptor(x), "cudnnCreateTensorDescriptor");
+            checkCudnn(cudnnCreateTensorDescriptor(y), "cudnnCreateTensorDescriptor");
+            checkCudnn(cudnnCreateFilterDescriptor(w), "cudnnCreateFilterDescriptor");
+            checkCudnn(cudnnCreateConvolutionDescriptor(conv), "cudnnCreateConvolutionDescriptor");
+            checkCudnn(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, k.n(), k.in(), k.h(), k.w()), "x descriptor " + k);
+            checkCudnn(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, k.n(), k.out(), k.h(), k.w()), "y descriptor " + k);
+            checkCudnn(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k.out(), k.in(), 3, 3), "w descriptor " + k);
+            checkCudnn(cudnnSetConvolution2dDescriptor(conv, 1, 1, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
+                    "convolution descriptor");
+        }
+
+        @Override
+        public void close() {
+            cudnnDestroyTensorDescriptor(x);
+            cudnnDestroyTensorDescriptor(y);
+            cudnnDestroyFilterDescriptor(w);
+            cudnnDestroyConvolutionDescriptor(conv);
+        }
+    }
+
+    private final cudnnContext handle;
+    private final boolean strict;
+    private final long workspaceLimit;
+    private final Map<Key, Plan> plans = new HashMap<>();
+
+    ConvPlans(cudnnContext handle, boolean strictFp32, long workspaceLimit) {
+        this.handle = handle;
+        this.strict = strictFp32;
+        this.workspaceLimit = workspaceLimit;
+    }
+
+    Plan plan(Key k) {
+        return plans.computeIfAbsent(k, Plan::new);
+    }
+
+    int size() {
+        return plans.size();
+    }
+
+    /** The math type to search with: FMA only when strict, tensor-core math allowed otherwise. */
+    private int searchMath() {
+        return strict ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
+    }
+
+    /** Sets the descriptor's math type for running {@code a}. */
+    void useMath(Plan p, Algo a) {
+        checkCudnn(cudnnSetConvolutionMathType(p.conv, strict ? CUDNN_FMA_MATH : a.mathType()), "cudnnSetConvolutionMathType");
+    }
+
+    Algo forward(Plan p, Key k) {
+        if (p.forward == null) {
+            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
+            int[] found = new int[1];
+            try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(CANDIDATES)) {
+                checkCudnn(cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf),
+                        "cudnnFindConvolutionForwardAlgorithm " + k);
+                for (int i = 0; i < found[0]; i++) {
+                    cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
+                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
+                        p.forward = new Algo(r.algo(), r.mathType(), r.memory());
+                        break;
+                    }
+                }
+            }
+            if (p.forward == null) {
+                throw new CudaRuntime.CudaException("cuDNN has no forward algorithm for " + k + " within " + workspaceLimit + " bytes");
+            }
+        }
+        return p.forward;
+    }
+
+    Algo backwardData(Plan p, Key k) {
+        if (p.backwardData == null) {
+            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
+            int[] found = new int[1];
+            try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(CANDIDATES)) {
+                checkCudnn(cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf),
+                        "cudnnFindConvolutionBackwardDataAlgorithm " + k);
+                for (int i = 0; i < found[0]; i++) {
+                    cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
+                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
+                        p.backwardData = new Algo(r.algo(), r.mathType(), r.memory());
+                        break;
+                    }
+                }
+            }
+            if (p.backwardData == null) {
+                throw new CudaRuntime.CudaException("cuDNN has no backward-data algorithm for " + k + " within " + workspaceLimit + " bytes");
+            }
+        }
+        return p.backwardData;
+    }
+
+    Algo backwardFilter(Plan p, Key k) {
+        if (p.backwardFilter == null) {
+            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
+            int[] found = new int[1];
+            try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(CANDIDATES)) {
+                checkCudnn(cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf),
+                        "cudnnFindConvolutionBackwardFilterAlgorithm " + k);
+                for (int i = 0; i < found[0]; i++) {
+                    cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
+                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
+                        p.backwardFilter = new Algo(r.algo(), r.mathType(), r.memory());
+                        break;
+                    }
+                }
+            }
+            if (p.backwardFilter == null) {
+                throw new CudaRuntime.CudaException("cuDNN has no backward-filter algorithm for " + k + " within " + workspaceLimit + " bytes");
+            }
+        }
+        return p.backwardFilter;
+    }
+
+    @Override
+    public void close() {
+        plans.values().forEach(Plan::close);
+        plans.clear();
+    }
+}
