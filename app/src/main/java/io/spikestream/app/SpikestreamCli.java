@@ -39,6 +39,9 @@ public final class SpikestreamCli implements Callable<Integer> {
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.EvalCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.ModelCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.BenchTrainCommand()));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;

@@ -121,8 +121,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
+        // run through the root command the original arguments start with the subcommand's name
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "spikestream train " + String.join(" ", args);
+        boolean named = !args.isEmpty() && args.get(0).equals(spec.name());
+        return "spikestream " + (named ? "" : spec.name() + " ") + String.join(" ", args);
     }
 
     /** Progress lines on stderr: one per few seconds within an epoch, one per epoch. */

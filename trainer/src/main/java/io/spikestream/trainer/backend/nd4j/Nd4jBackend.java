@@ -26,8 +26,18 @@ public final class Nd4jBackend implements Backend {
     private static final int[] CONV_ARGS = {3, 3, 1, 1, 1, 1, 1, 1, 0, 0, 1};
 
     private final String device = cpuModel();
+    private final boolean sparseInputs;
 
+    /** The default backend: convolutions skip zero inputs where that is faster. */
     public Nd4jBackend() {
+        this(true);
+    }
+
+    /**
+     * @param sparseInputs false forces ND4J's dense conv2d everywhere (for comparisons)
+     */
+    public Nd4jBackend(boolean sparseInputs) {
+        this.sparseInputs = sparseInputs;
         Nd4j.create(DataType.FLOAT, 1).close(); // load the native library now: fail here, not mid-training
     }
 
@@ -108,7 +118,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void conv3x3Forward(Tensor x, Tensor w, Tensor y) {
         checkConv(x, w, y);
-        if (SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
+        if (sparseInputs && SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
             SparseConv.forward(t(x).buf, download(w), t(y).buf, x.dim(0), x.dim(1), y.dim(1), x.dim(2), x.dim(3));
             return;
         }
@@ -143,7 +153,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void conv3x3BackwardFilter(Tensor x, Tensor dy, Tensor dw) {
         checkConv(x, dw, dy);
-        if (SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
+        if (sparseInputs && SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
             upload(SparseConv.backwardFilter(t(x).buf, t(dy).buf, x.dim(0), x.dim(1), dy.dim(1), x.dim(2), x.dim(3)), dw);
             return;
         }

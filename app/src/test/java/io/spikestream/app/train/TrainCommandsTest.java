@@ -1,0 +1,110 @@
+package io.spikestream.app.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.JsonOut;
+import io.spikestream.trainer.data.ToyTask;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** train, eval, model inspect and bench-train through the root command line. */
+class TrainCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path data;
+    static Path model;
+
+    record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return JsonOut.mapper().readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = SpikestreamCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void train() throws Exception {
+        data = ToyTask.write(dir.resolve("toy"), 16, 3);
+        model = dir.resolve("toy.ckpt");
+        Run r = run("train", "--dataset", "folders", "--data", data.toString(), "--arch", "c4-p2-f16", "--timesteps", "4",
+                "--window-us", "5000", "--frame-size", "17x17", "--epochs", "3", "--batch", "8", "--seed", "5",
+                "--backend", "cpu", "--val-split", "0.25", "--out", model.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.has("best_accuracy") && j.has("epochs") && j.has("samples_per_s") && j.has("checkpoint")).isTrue();
+        assertThat(j.get("epochs").asInt()).isEqualTo(3);
+        assertThat(r.err()).contains("epoch 3/3").contains("backend cpu");
+        assertThat(Files.exists(model)).isTrue();
+    }
+
+    @Test
+    void evalReportsAccuracyPerStepEarlyExitAndConfusion() throws Exception {
+        Run r = run("eval", "--model", model.toString(), "--data", data.toString(), "--dataset", "folders",
+                "--subset", "validation", "--val-split", "0.25", "--backend", "cpu", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("samples").asInt()).isEqualTo(8);
+        assertThat(j.get("accuracy_by_step")).hasSize(4);
+        assertThat(j.get("early_exit").has("threshold") && j.get("early_exit").has("accuracy")
+                && j.get("early_exit").has("mean_steps")).isTrue();
+        assertThat(j.get("confusion")).hasSize(2);
+        Run text = run("eval", "--model", model.toString(), "--data", data.toString(), "--dataset", "folders");
+        assertThat(text.code()).isZero();
+        assertThat(text.out()).contains("accuracy by step").contains("confusion matrix");
+    }
+
+    @Test
+    void modelInspectShowsConfigAndProvenance() throws Exception {
+        Run r = run("model", "inspect", model.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        for (String k : new String[] {"format_version", "timesteps", "layers", "input", "framing", "backend", "device",
+            "trained_on", "accuracy_by_step"}) {
+            assertThat(j.has(k)).as(k).isTrue();
+        }
+        assertThat(j.get("layers").asText()).isEqualTo("c4-p2-f16-f2");
+        assertThat(j.get("trained_on").get("command_line").asText()).startsWith("spikestream train --dataset folders");
+        assertThat(j.get("accuracy_by_step")).hasSize(4);
+    }
+
+    @Test
+    void badUsageExitsTwoAndFailuresExitOne() {
+        assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--count", "weird").code()).isEqualTo(2);
+        assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--epochs", "0").code()).isEqualTo(2);
+        assertThat(run("eval", "--model", model.toString(), "--data", data.toString(), "--subset", "some").code()).isEqualTo(2);
+        Run missing = run("model", "inspect", dir.resolve("none.ckpt").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        Run foreign = run("model", "inspect", data.resolve("vertical/0000.bin").toString());
+        assertThat(foreign.code()).isEqualTo(1);
+        Run cuda = run("bench-train", "--backend", "tpu", "--arch", "c4-f8", "--input", "2x8x8");
+        assertThat(cuda.code()).isEqualTo(1);
+        assertThat(cuda.err()).contains("unknown backend 'tpu'");
+    }
+
+    @Test
+    void benchTrainReportsThroughput() throws Exception {
+        Run r = run("bench-train", "--backend", "cpu", "--arch", "c4-p2-f8", "--input", "2x8x8", "--timesteps", "3",
+                "--batch", "4", "--iterations", "2", "--warmup", "1", "--inference-steps", "6", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("samples_per_s").asDouble()).isPositive();
+        assertThat(j.get("inference_ms_per_step").asDouble()).isPositive();
+        assertThat(j.get("backend").asText()).isEqualTo("cpu-nd4j");
+    }
+}

@@ -1,0 +1,86 @@
+package io.spikestream.trainer.bench;
+
+import io.spikestream.snn.BnntParams;
+import io.spikestream.snn.ModelSpec;
+import io.spikestream.trainer.backend.Backend;
+import io.spikestream.trainer.backend.SpikeFunction;
+import io.spikestream.trainer.net.BpttNetwork;
+import java.util.SplittableRandom;
+
+/**
+ * Training and inference throughput of a network on a backend with synthetic input: frames whose
+ * pixels are 1 with probability {@code density} (event frames are sparse), Xavier-initialised
+ * weights, SGD steps with the real optimiser. What {@code spikestream bench-train} and the JMH
+ * TrainerBenchmark measure.
+ */
+public final class TrainBench {
+    private TrainBench() {
+    }
+
+    /**
+     * @param samplesPerSecond training (forward, loss, BPTT, SGD step) samples per second
+     * @param msPerBatch mean wall time of one training step of the whole batch
+     * @param inferenceMsPerStep inference time per time step for one sample (batch 1, running statistics)
+     */
+    public record Figures(double samplesPerSecond, double msPerBatch, double inferenceMsPerStep, int batch,
+            int iterations) {
+    }
+
+    public static float[] frames(ModelSpec spec, int batch, double density, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] f = new float[spec.timesteps() * batch * spec.input().size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = rnd.nextDouble() < density ? 1f : 0f;
+        }
+        return f;
+    }
+
+    public static Figures run(Backend be, ModelSpec spec, int batch, int warmup, int iterations, int inferenceSteps,
+            double density, long seed) {
+        if (batch < 2 || iterations < 1 || warmup < 0) {
+            throw new IllegalArgumentException("batch >= 2, iterations >= 1, warmup >= 0 required");
+        }
+        float[] frames = frames(spec, batch, density, seed);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = i % spec.numClasses();
+        }
+        double ms;
+        try (BpttNetwork net = new BpttNetwork(be, BnntParams.init(spec, seed), SpikeFunction.HEAVISIDE)) {
+            for (int i = 0; i < warmup; i++) {
+                trainStep(net, frames, batch, labels);
+            }
+            be.synchronize();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                trainStep(net, frames, batch, labels);
+            }
+            be.synchronize();
+            ms = (System.nanoTime() - t0) / 1e6 / iterations;
+        }
+        double inferMs = Double.NaN;
+        if (inferenceSteps > 0) {
+            float[] one = frames(spec, 1, density, seed + 1);
+            try (BpttNetwork net = new BpttNetwork(be, BnntParams.init(spec, seed), SpikeFunction.HEAVISIDE)) {
+                net.forward(one, 1, false);
+                net.scoresByStep();
+                int runs = Math.max(1, inferenceSteps / spec.timesteps());
+                long t0 = System.nanoTime();
+                for (int i = 0; i < runs; i++) {
+                    net.forward(one, 1, false);
+                    net.scoresByStep();
+                }
+                be.synchronize();
+                inferMs = (System.nanoTime() - t0) / 1e6 / runs / spec.timesteps();
+            }
+        }
+        return new Figures(batch / (ms / 1000), ms, inferMs, batch, iterations);
+    }
+
+    private static void trainStep(BpttNetwork net, float[] frames, int batch, int[] labels) {
+        net.forward(frames, batch, true);
+        net.loss(labels);
+        net.backward();
+        net.step(0.01f, 0.9f, 1e-4f);
+    }
+}
