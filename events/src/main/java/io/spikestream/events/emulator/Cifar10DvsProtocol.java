@@ -2,9 +2,6 @@ package io.spikestream.events.emulator;
 
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.SensorGeometry;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
 
@@ -58,29 +55,21 @@ public record Cifar10DvsProtocol(SensorGeometry sensor, int imageSidePx, float b
         return recorder.record(renderer, path, duration, Math.round(1e6 / refreshHz), maxShiftPx, rng.nextLong());
     }
 
-    /** The screen as the lens projects it: dark, with the upscaled image centred. */
+    /**
+     * The screen as the lens projects it: dark, with the image upscaled bicubically and centred,
+     * upside down because the recordings use the DVS128/jAER convention (y = 0 at the bottom).
+     */
     float[] canvas(BufferedImage image, int margin) {
         int k = supersampling;
         int cw = ShiftRenderer.canvasWidth(sensor, k, margin);
         int ch = ShiftRenderer.canvasHeight(sensor, k, margin);
-        BufferedImage screen = new BufferedImage(cw, ch, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = screen.createGraphics();
-        try {
-            g.setColor(Color.BLACK);
-            g.fillRect(0, 0, cw, ch);
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            // fit the longer side to imageSidePx, keeping the aspect ratio (CIFAR-10 images are square)
-            double scale = (double) imageSidePx * k / Math.max(image.getWidth(), image.getHeight());
-            int dw = (int) Math.round(image.getWidth() * scale);
-            int dh = (int) Math.round(image.getHeight() * scale);
-            // drawn upside down: the recordings use the DVS128/jAER convention, y = 0 at the bottom
-            int x0 = (cw - dw) / 2;
-            int y0 = (ch - dh) / 2;
-            g.drawImage(image, x0, y0 + dh, x0 + dw, y0, 0, 0, image.getWidth(), image.getHeight(), null);
-        } finally {
-            g.dispose();
-        }
-        return Luminance.of(screen, blackLevel);
+        float[] canvas = new float[cw * ch];
+        java.util.Arrays.fill(canvas, blackLevel);
+        // fit the longer side to imageSidePx, keeping the aspect ratio (CIFAR-10 images are square)
+        double scale = (double) imageSidePx * k / Math.max(image.getWidth(), image.getHeight());
+        int dw = Math.max(1, (int) Math.round(image.getWidth() * scale));
+        int dh = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        Bicubic.draw(image, dw, dh, canvas, cw, (cw - dw) / 2, (ch - dh) / 2, true, blackLevel);
+        return canvas;
     }
 }

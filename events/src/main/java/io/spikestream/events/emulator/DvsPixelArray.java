@@ -32,6 +32,8 @@ public final class DvsPixelArray {
     private final float[] ref;        // memorised reference level
     private final long[] refrUntil;   // end of the refractory period (µs)
     private final double[] leakDue;   // next leak event if nothing else happens first (µs)
+    private final int[] xOf;
+    private final int[] yOf;
     private double shotRatePerUs;     // whole-array shot-noise rate
     private double nextShotUs;
     private long timeUs;
@@ -51,6 +53,7 @@ public final class DvsPixelArray {
     private double trStart;
     private double trDt;
     private double trTau;
+    private double trInvSpan;         // 1 / (L0 - target) (exponential) or 1 / (end - L0) (linear)
     private double refractoryDecay;   // exp(-refractory / tau): the trajectory's decay over one dead time
     private int[] bucket = new int[1024];
     private int[] order = new int[1024];
@@ -67,6 +70,12 @@ public final class DvsPixelArray {
         this.ref = new float[n];
         this.refrUntil = new long[n];
         this.leakDue = new double[n];
+        this.xOf = new int[n];
+        this.yOf = new int[n];
+        for (int p = 0; p < n; p++) {
+            xOf[p] = p % geometry.width();
+            yOf[p] = p / geometry.width();
+        }
     }
 
     public SensorGeometry geometry() {
@@ -133,6 +142,8 @@ public final class DvsPixelArray {
             trL0 = l0;
             trTarget = target;
             trEnd = lEnd;
+            double span = expo ? l0 - target : lEnd - l0;
+            trInvSpan = span == 0 ? 0 : 1 / span;
             pixelEvents(p, tStart, tEndUs);
         }
         flushStep(out, tStart, tEndUs);
@@ -211,6 +222,8 @@ public final class DvsPixelArray {
             trL0 = logI[p];
             trTarget = logFrame[p];
             trEnd = trTau > 0 ? trTarget + (trL0 - trTarget) * decay : trTarget;
+            double span = trTau > 0 ? trL0 - trTarget : trEnd - trL0;
+            trInvSpan = span == 0 ? 0 : 1 / span;
             emit(p, on, ts, tStart, tEnd);
             ref[p] = (float) levelAt(ts);
             // the pixel loop resumes this pixel's change detection after the reset
@@ -230,19 +243,19 @@ public final class DvsPixelArray {
     /** Time at which the (monotonic) trajectory of this step reaches {@code level}. */
     private double timeOf(double level) {
         if (trTau > 0) {
-            double ratio = (level - trTarget) / (trL0 - trTarget);
+            double ratio = (level - trTarget) * trInvSpan;
             if (!(ratio > 0)) {
                 return trStart + trDt;
             }
             return ratio >= 1 ? trStart : trStart - trTau * Luminance.fastLn((float) ratio);
         }
-        double span = trEnd - trL0;
-        double f = span == 0 ? 1 : (level - trL0) / span;
+        double f = trInvSpan == 0 ? 1 : (level - trL0) * trInvSpan;
         return trStart + trDt * Math.min(1, Math.max(0, f));
     }
 
     private long emit(int p, boolean on, double t, long tStart, long tEnd) {
-        long te = Math.min(tEnd - 1, Math.max(tStart, (long) Math.floor(t)));
+        // t >= tStart >= 0, so the cast rounds down
+        long te = Math.min(tEnd - 1, Math.max(tStart, (long) t));
         if (stepCount == stepPixel.length) {
             int cap = stepCount * 2;
             stepPixel = Arrays.copyOf(stepPixel, cap);
@@ -253,8 +266,6 @@ public final class DvsPixelArray {
         stepPixel[stepCount] = p;
         stepOn[stepCount] = on;
         stepT[stepCount] = te;
-        // sort key: time within the step, then generation order (deterministic tie-break)
-        stepKey[stepCount] = ((te - tStart) << 31) | stepCount;
         stepCount++;
         return te;
     }
@@ -283,17 +294,20 @@ public final class DvsPixelArray {
                 order[bucket[(int) (stepT[i] - tStart)]++] = i;
             }
         } else {
+            // sort key: time within the step, then generation order (deterministic tie-break)
+            for (int i = 0; i < stepCount; i++) {
+                stepKey[i] = ((stepT[i] - tStart) << 31) | i;
+            }
             Arrays.sort(stepKey, 0, stepCount);
             for (int i = 0; i < stepCount; i++) {
                 order[i] = (int) (stepKey[i] & 0x7FFF_FFFFL);
             }
         }
         out.ensureSpace(stepCount);
-        int w = geometry.width();
         for (int i = 0; i < stepCount; i++) {
             int k = order[i];
             int p = stepPixel[k];
-            out.add(p % w, p / w, stepOn[k], stepT[k]);
+            out.add(xOf[p], yOf[p], stepOn[k], stepT[k]);
         }
         stepCount = 0;
     }
