@@ -1,0 +1,41 @@
+package io.spikestream.trainer.backend.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The GPU machine's self-check where there is no GPU: a clear "not here", a JSON file, exit 3. */
+class GpuCheckTest {
+
+    @Test
+    void withoutCudaItSaysSoAndWritesTheReason(@TempDir Path out) throws Exception {
+        Assumptions.assumeTrue(CudaAvailability.unavailableReason().isPresent(), "this machine has CUDA");
+        assertThat(GpuCheck.run(new String[] {"--out", out.toString(), "--skip-bench"})).isEqualTo(3);
+        String json = Files.readString(out.resolve("gpu-check.json"));
+        assertThat(json).contains("\"cuda_available\":false").contains("\"reason\":\"")
+                .contains("\"reference_self_check\":true");
+        assertThat(Files.readString(out.resolve("gpu-check.txt"))).startsWith("CUDA is not usable here: ");
+    }
+
+    @Test
+    void badUsageIsExitTwo() {
+        assertThat(GpuCheck.run(new String[] {"--skip-bench"})).isEqualTo(2);
+        assertThat(GpuCheck.run(new String[] {"--out", "x", "--bogus", "1"})).isEqualTo(2);
+    }
+
+    @Test
+    void jsonIsEscapedAndNonFiniteNumbersBecomeNull() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("s", "a\"b\\c\nd");
+        m.put("f", new float[] {1.5f, Float.NaN});
+        m.put("l", List.of(1, true));
+        assertThat(GpuCheck.toJson(m)).isEqualTo("{\"s\":\"a\\\"b\\\\c\\nd\",\"f\":[1.5,null],\"l\":[1,true]}");
+    }
+}
