@@ -48,6 +48,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Admin admin;
+    private Thread cleanupHook;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Path dir, KafkaRaftServer server, String bootstrapServers) {
@@ -75,6 +76,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory for the broker", e);
         }
+        // a JVM stopped by a signal while the broker runs (or starts) still removes the data directory
+        Thread earlyCleanup = new Thread(() -> deleteRecursively(dir), "embedded-kafka-cleanup");
+        Runtime.getRuntime().addShutdownHook(earlyCleanup);
         RuntimeException last = null;
         // the free ports are found by binding and releasing them, so another process may grab one
         // before the broker binds it: retry with fresh ports and a fresh log directory
@@ -90,6 +94,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 server.startup();
                 EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, server, "127.0.0.1:" + brokerPort);
                 broker.awaitReady();
+                removeHook(earlyCleanup);
+                broker.cleanupHook = new Thread(broker::close, "embedded-kafka-cleanup");
+                Runtime.getRuntime().addShutdownHook(broker.cleanupHook);
                 LOG.info("embedded Kafka broker at {} (data in {})", broker.bootstrapServers, dir);
                 return broker;
             } catch (RuntimeException e) {
@@ -101,6 +108,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         deleteRecursively(dir);
+        removeHook(earlyCleanup);
         throw new IllegalStateException("embedded Kafka broker did not start after " + START_ATTEMPTS + " attempts", last);
     }
 
@@ -209,6 +217,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         closeQuietly();
         deleteRecursively(dir);
+        if (cleanupHook != null && Thread.currentThread() != cleanupHook) {
+            removeHook(cleanupHook);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting and runs the hook anyway
+        }
     }
 
     private void closeQuietly() {
