@@ -35,6 +35,8 @@ final class ClassificationTracker {
     private final long[] correctBySteps;
     private final long[] labelledBySteps;
     private final Map<ExitReason, Long> exitReasons = new EnumMap<>(ExitReason.class);
+    private static final int MAX_EXAMPLES = 10;
+    private final java.util.List<String> duplicateExamples = new java.util.ArrayList<>();
 
     ClassificationTracker(int maxSteps, long measureFromNs) {
         this.maxSteps = maxSteps;
@@ -59,6 +61,11 @@ final class ClassificationTracker {
 
     /** Records one consumed classification of this load's cameras; {@code consumedNs} on the replay clock. */
     synchronized void record(Classification c, long consumedNs) {
+        record(c, consumedNs, "");
+    }
+
+    /** As {@link #record(Classification, long)}; {@code where} (topic-partition@offset) names duplicates. */
+    synchronized void record(Classification c, long consumedNs, String where) {
         String k = key(c.getCameraId(), c.getSampleId());
         int[] r = replayed.get(k);
         if (r == null) {
@@ -68,6 +75,11 @@ final class ClassificationTracker {
         int[] got = received.computeIfAbsent(k, x -> new int[1]);
         if (got[0] >= r[0]) {
             duplicates++;
+            if (duplicateExamples.size() < MAX_EXAMPLES) {
+                duplicateExamples.add(String.format(java.util.Locale.ROOT,
+                        "%s %s episode %d, %d steps, %s, %s", c.getCameraId(), c.getSampleId(), c.getEpisode(),
+                        c.getStepsUsed(), c.getExitReason(), where));
+            }
             return;
         }
         got[0]++;
@@ -122,12 +134,13 @@ final class ClassificationTracker {
         }
         return new Snapshot(expected, classified, duplicates, missing, unexpected, correct, labelled, stepsSum,
                 noSendTime, latencyUs.copy(), emitUs.copy(), sensorUs.copy(), stepsHistogram.clone(),
-                correctBySteps.clone(), labelledBySteps.clone(), new EnumMap<>(exitReasons));
+                correctBySteps.clone(), labelledBySteps.clone(), new EnumMap<>(exitReasons),
+                java.util.List.copyOf(duplicateExamples));
     }
 
     record Snapshot(long expected, long classified, long duplicates, long missing, long unexpected, long correct,
                     long labelled, long stepsSum, long noSendTime, Histogram latencyUs, Histogram emitUs,
                     Histogram sensorUs, long[] stepsHistogram, long[] correctBySteps, long[] labelledBySteps,
-                    Map<ExitReason, Long> exitReasons) {
+                    Map<ExitReason, Long> exitReasons, java.util.List<String> duplicateExamples) {
     }
 }

@@ -100,7 +100,7 @@ public final class LatencyBench {
                                 throw new IllegalStateException("not a Classification at " + rec.topic() + "-"
                                         + rec.partition() + "@" + rec.offset() + ": " + e.getMessage(), e);
                             }
-                            tracker.record(c, now);
+                            tracker.record(c, now, rec.topic() + "-" + rec.partition() + "@" + rec.offset());
                             lastRecordNs.set(System.nanoTime());
                         }
                     }

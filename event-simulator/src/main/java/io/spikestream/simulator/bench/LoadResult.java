@@ -11,6 +11,7 @@ import java.util.Map;
  * What one load (a number of cameras) gave: the replay, the exactly-once check, accuracy, steps,
  * and decision latency (intended send of the deciding packet → consumed) after the warm-up.
  *
+ * @param duplicateExamples up to ten duplicates: camera, sample, episode, steps, exit reason, record position
  * @param emitMs          intended send → the stream app's emit stamp (its clock; meaningful when on this machine)
  * @param stepsHistogram  decisions by steps used, index = steps (the last bin: more than T)
  * @param correctBySteps  correct decisions by steps used; {@code labelledBySteps} those with a known label
@@ -19,7 +20,8 @@ public record LoadResult(int cameras, ReplayResult replay, long expected, long c
                          long missing, long unexpected, long noSendTime, double accuracy, double meanSteps,
                          Percentiles latencyMs, Percentiles emitMs, Percentiles sensorMs,
                          List<double[]> latencyCurve, long[] stepsHistogram, long[] correctBySteps, long[] labelledBySteps,
-                         Map<ExitReason, Long> exitReasons, long correct, long labelled, long stepsSum) {
+                         Map<ExitReason, Long> exitReasons, long correct, long labelled, long stepsSum,
+                         List<String> duplicateExamples) {
 
     static LoadResult of(int cameras, ReplayResult replay, ClassificationTracker.Snapshot s) {
         return new LoadResult(cameras, replay, s.expected(), s.classified(), s.duplicates(), s.missing(),
@@ -28,7 +30,7 @@ public record LoadResult(int cameras, ReplayResult replay, long expected, long c
                 s.classified() == 0 ? Double.NaN : (double) s.stepsSum() / s.classified(),
                 Percentiles.ofMicros(s.latencyUs()), Percentiles.ofMicros(s.emitUs()), Percentiles.ofMicros(s.sensorUs()),
                 Percentiles.curve(s.latencyUs()), s.stepsHistogram(), s.correctBySteps(), s.labelledBySteps(), s.exitReasons(),
-                s.correct(), s.labelled(), s.stepsSum());
+                s.correct(), s.labelled(), s.stepsSum(), s.duplicateExamples());
     }
 
     /** Accuracy of the decisions that used that many steps (NaN where none had a label). */
@@ -57,6 +59,7 @@ public record LoadResult(int cameras, ReplayResult replay, long expected, long c
         m.put("duplicates", duplicates);
         m.put("missing", missing);
         m.put("unexpected", unexpected);
+        m.put("duplicate_examples", duplicateExamples);
         m.put("exactly_once", exactlyOnce());
         m.put("accuracy", Percentiles.num(accuracy));
         m.put("mean_steps", Percentiles.num(meanSteps));

@@ -146,10 +146,15 @@ final class SvgPlot {
         } else if (!logY) {
             y0 = Math.min(0, y0);
             y1 = y1 + (y1 - y0) * 0.05;
+        } else {
+            y0 -= 0.1;
+            y1 += 0.1;
         }
         if (x1 - x0 < 1e-12) {
-            x0 -= 1;
-            x1 += 1;
+            // one point (or one load): give it room on both sides, in the axis's own units
+            double pad = logX ? 0.3 : Math.max(1e-9, Math.abs(x0) * 0.2);
+            x0 -= pad;
+            x1 += pad;
         }
         if (y1 - y0 < 1e-12) {
             y1 = y0 + 1;
@@ -242,8 +247,15 @@ final class SvgPlot {
     static List<Tick> ticks(double lo, double hi, boolean log) {
         List<Tick> out = new ArrayList<>();
         if (log) {
+            // decades, plus 2 and 5 when the range spans under two decades
+            double[] steps = hi - lo < 2 ? new double[] {1, 2, 5} : new double[] {1};
             for (int e = (int) Math.floor(lo); e <= Math.ceil(hi); e++) {
-                out.add(new Tick(Math.pow(10, e), num(Math.pow(10, e))));
+                for (double m : steps) {
+                    double v = m * Math.pow(10, e);
+                    if (Math.log10(v) >= lo - 1e-9 && Math.log10(v) <= hi + 1e-9) {
+                        out.add(new Tick(v, num(v)));
+                    }
+                }
             }
             return out;
         }

@@ -1,0 +1,191 @@
+package io.spikestream.app.bench;
+
+import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.JsonOut;
+import io.spikestream.simulator.bench.BenchConfig;
+import io.spikestream.simulator.bench.BenchResult;
+import io.spikestream.simulator.bench.LatencyBench;
+import io.spikestream.simulator.bench.LoadResult;
+import io.spikestream.simulator.bench.ModelInfo;
+import io.spikestream.simulator.replay.ProducerSettings;
+import io.spikestream.simulator.replay.RecordingSource;
+import io.spikestream.simulator.replay.ReplayConfig;
+import io.spikestream.simulator.report.Report;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.checkpoint.CheckpointCodec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spikestream bench}: offered load → decision latency, accuracy and steps, written as
+ * report.json and report.html. Against a running broker and stream app, or {@code --embedded}.
+ */
+@Command(name = "bench",
+        description = {"Measure decision latency, accuracy and steps under load; write report.json and report.html.",
+            "Replays a data set as N cameras into a stream app; latency runs from the intended send time of the",
+            "deciding packet to the moment the classification is read. --sweep runs several loads and finds the knee."})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    io.spikestream.app.cli.HelpOption help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "Kafka bootstrap servers of a running broker with the stream app (spikestream serve) attached.")
+        String bootstrapServers;
+
+        @Option(names = "--embedded", description = "Start an in-process broker and stream app for the run.")
+        boolean embedded;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--model", required = true, paramLabel = "CKPT",
+            description = "Checkpoint the stream app serves (read for its id, classes and T; --embedded serves it).")
+    Path model;
+
+    @Option(names = "--cameras", defaultValue = "1", paramLabel = "N", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--sweep", split = ",", paramLabel = "N,N,...",
+            description = "Run these camera counts in turn and report the knee (overrides --cameras).")
+    List<Integer> sweep;
+
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = Converters.DurationConverter.class,
+            description = "Replay time per load (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--warmup", defaultValue = "3s", paramLabel = "W", converter = Converters.DurationConverter.class,
+            description = "Decisions due in the first W of each load are checked but not timed (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--report", defaultValue = "bench-report", paramLabel = "DIR",
+            description = "Folder for report.json and report.html (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--p99-bound-ms", paramLabel = "MS", defaultValue = "200",
+            description = {"The knee is the highest load whose p99 stays at or under this (default: ${DEFAULT-VALUE}:",
+                "two thirds of an N-MNIST recording, so decisions keep up with the scene)."})
+    double p99BoundMs;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = Converters.DurationConverter.class,
+            description = "Wait this long after a replay for outstanding classifications (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--classifications-topic", defaultValue = "classifications", paramLabel = "TOPIC",
+            description = "Output topic of the stream app (default: ${DEFAULT-VALUE}).")
+    String classificationsTopic;
+
+    @Option(names = "--partitions", defaultValue = "4", paramLabel = "N",
+            description = "Partitions of topics the bench creates (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--stream-threads", defaultValue = "1", paramLabel = "N",
+            description = "Stream threads of the --embedded app (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
+    @Mixin
+    ReplayOptions replay;
+
+    @Mixin
+    ProducerOptions producer;
+
+    @Option(names = "--json", description = "Print the report's JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Integer> loads = sweep == null || sweep.isEmpty() ? List.of(cameras) : sweep;
+        ReplayConfig replayConfig;
+        try {
+            replayConfig = replay.toConfig(1, duration, "bench-");
+            if (duration.isZero()) {
+                throw new IllegalArgumentException("--duration must be positive");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        BnntModel bnnt = CheckpointCodec.read(model);
+        ModelInfo info = ModelInfos.of(bnnt, model);
+        RecordingSource source = RecordingSource.open(replay.data, replay.dataKind);
+        if (!source.classNames().isEmpty() && !source.classNames().equals(info.classNames())) {
+            err.println("bench: warning: data classes " + source.classNames() + " differ from the model's "
+                    + info.classNames() + "; accuracy compares class indices");
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("embedded", target.embedded);
+        if (target.embedded) {
+            extra.put("stream_threads", streamThreads);
+        }
+        extra.put("partitions", partitions);
+        BenchResult result;
+        StderrBenchListener listener = new StderrBenchListener(err, "bench");
+        try {
+            if (target.embedded) {
+                listener.message("starting an embedded broker and stream app");
+                try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, partitions, streamThreads)) {
+                    result = LatencyBench.run(config(source, replayConfig, pipeline.bootstrapServers(), loads, info, extra),
+                            listener);
+                }
+            } else {
+                result = LatencyBench.run(config(source, replayConfig, target.bootstrapServers, loads, info, extra),
+                        listener);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path written = Report.write(report, result);
+        listener.message("report written to " + written.getParent().resolve(Report.HTML_FILE) + " and " + written);
+        if (json) {
+            JsonOut.print(spec.commandLine().getOut(), result.toJson());
+        } else {
+            printSummary(spec.commandLine().getOut(), result);
+        }
+        if (!result.exactlyOnce()) {
+            err.printf(Locale.ROOT, "bench: error: expected %d classifications, got %d (%d duplicates, %d missing, "
+                    + "%d unexpected)%n", result.expected(), result.classified(), result.duplicates(), result.missing(),
+                    result.unexpected());
+            err.flush();
+            return SpikestreamCli.EXIT_FAILURE;
+        }
+        return SpikestreamCli.EXIT_OK;
+    }
+
+    private BenchConfig config(RecordingSource source, ReplayConfig replayConfig, String bootstrap, List<Integer> loads,
+                               ModelInfo info, Map<String, Object> extra) {
+        ProducerSettings settings = producer.toSettings(bootstrap);
+        return new BenchConfig(source, replayConfig, settings, loads, warmup, drainTimeout, p99BoundMs,
+                classificationsTopic, partitions, info, extra);
+    }
+
+    private static void printSummary(PrintWriter out, BenchResult r) {
+        out.printf(Locale.ROOT, "%-8s %12s %12s %9s %9s %9s %9s %9s %9s %9s %7s%n", "cameras", "offered ev/s",
+                "achieved", "classif.", "expected", "accuracy", "steps", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+        for (LoadResult l : r.loads()) {
+            out.printf(Locale.ROOT, "%-8d %12.0f %12.0f %9d %9d %9.4f %9.2f %9.1f %9.1f %9.1f %7.0f%n", l.cameras(),
+                    l.replay().offeredEventsPerS(), l.replay().achievedEventsPerS(), l.classified(), l.expected(),
+                    l.accuracy(), l.meanSteps(), l.latencyMs().p50(), l.latencyMs().p99(), l.latencyMs().p999(),
+                    l.latencyMs().max());
+        }
+        if (r.config().sweep()) {
+            out.printf(Locale.ROOT, "knee: %s (highest load with p99 <= %.0f ms and nothing missing)%n",
+                    r.kneeCameras() == null ? "none" : r.kneeCameras() + " cameras", r.config().p99BoundMs());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,71 @@
+package io.spikestream.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spikestream.app.SpikestreamCli;
+import io.spikestream.events.SensorGeometry;
+import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.BnntParams;
+import io.spikestream.snn.InputShape;
+import io.spikestream.snn.ModelSpec;
+import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.framing.CountMode;
+import io.spikestream.snn.framing.FramingSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+    static Path model(Path dir) {
+        List<String> classes = IntStream.range(0, 3).mapToObj(Integer::toString).toList();
+        FramingSpec framing = FramingSpec.timeWindow(SensorGeometry.NMNIST, 5_000, 34, 34, CountMode.BINARY, 1);
+        ModelSpec spec = ModelSpec.of("c4-p2-f16", new InputShape(2, 34, 34), 4, framing, classes);
+        Path ckpt = dir.resolve("m.ckpt");
+        CheckpointCodec.write(ckpt, BnntModel.of(spec, BnntParams.init(spec, 3)));
+        return ckpt;
+    }
+
+    @Test
+    void embeddedSweepWritesTheReportAndPrintsItsJson(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 4, 40_000, 200);
+        Path report = dir.resolve("report");
+        ReplayCommandTest.Run r = ReplayCommandTest.run("bench", "--embedded", "--model", model(dir).toString(),
+                "--data", data.toString(), "--sweep", "1,2", "--speed", "2", "--duration", "1s", "--warmup", "0.2s",
+                "--loop", "--partitions", "2", "--report", report.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        for (String key : List.of("classified", "expected", "accuracy", "mean_steps", "latency_ms",
+                "offered_events_per_s", "achieved_events_per_s", "loads", "knee", "machine", "configuration")) {
+            assertThat(j.has(key)).as(key).isTrue();
+        }
+        assertThat(j.get("classified").asLong()).isEqualTo(j.get("expected").asLong()).isPositive();
+        assertThat(j.get("loads")).hasSize(2);
+        assertThat(j.get("latency_ms").get("p99").asDouble()).isPositive();
+        assertThat(j.get("configuration").get("embedded").asBoolean()).isTrue();
+        assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
+        assertThat(new ObjectMapper().readTree(report.resolve("report.json").toFile())).isEqualTo(j);
+        assertThat(r.err()).contains("bench: load 1/2");
+    }
+
+    @Test
+    void usageErrors(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 1, 1, 1_000, 100);
+        String m = model(dir).toString();
+        // neither or both targets
+        assertThat(ReplayCommandTest.run("bench", "--model", m, "--data", data.toString()).exit())
+                .isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(ReplayCommandTest.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
+                "--data", data.toString()).exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        // a sweep that does not increase, a warm-up longer than the run
+        assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+                "--data", data.toString(), "--sweep", "4,2").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+                "--data", data.toString(), "--duration", "2s", "--warmup", "5s").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+    }
+}
