@@ -83,7 +83,8 @@ final class FoldedNetwork {
      */
     static boolean fire(float[] u, int i, float z, float scale, float shift, float leak, float theta) {
         float v = leak * u[i] + (z * scale + shift);
-        boolean spike = v / theta - 1f > 0f;
+        // for θ = 1, v/θ − 1 > 0 is exactly v > 1 (no rounding either way); skip the division
+        boolean spike = theta == 1f ? v > 1f : v / theta - 1f > 0f;
         u[i] = spike ? v - theta : v;
         return spike;
     }

@@ -10,52 +10,57 @@ import java.util.Arrays;
  * over the layer's neurons applies the leak, BN folded into a scale and shift per channel and step,
  * fires and resets, and lists the spikes for the next layer. Pooling scatters spikes into the pooled map.
  *
- * <p>Maps are kept channel-innermost ({@code [H][W][C]}) with weights transposed to
- * {@code [in][3][3][out]}, so that a scatter is a contiguous run over output channels. Active inputs
- * are always listed in ascending (row, column, channel) order, so every pre-activation receives its
- * contributions in the canonical order of {@link DenseReferenceEngine}; skipped zero inputs would have
- * added nothing, and the neuron update is the same code. The two engines therefore agree bit for bit.
+ * <p>Pre-activations and membranes are stored as one small array per map position holding all
+ * channels, and weights as one array per (input channel, tap) of all output channels, or per input of
+ * a fully connected layer. Every scatter is then {@code acc[o] += v·w[o]} over two arrays indexed
+ * alike, the loop shape HotSpot's C2 vectorizes (offset-shifted array pairs it does not).
+ *
+ * <p>Active inputs are always listed in ascending (row, column, channel) order, so every
+ * pre-activation receives its contributions in the canonical order of {@link DenseReferenceEngine};
+ * skipped zero inputs would have added nothing, and the neuron update is the same arithmetic. The two
+ * engines therefore agree bit for bit.
  */
 public final class SparseEngine implements InferenceEngine {
     private final BnntModel model;
     private final FoldedNetwork net;
-    /** conv: [in][3][3][out]; dense/readout: [inInternal][out] with the input in [H][W][C] order. */
-    private final float[][] wt;
+    /** conv: [in channel · 9 + ky · 3 + kx][out]; dense/readout: [input in (row, column, channel) order][out]. */
+    private final float[][][] wt;
 
     public SparseEngine(BnntModel model) {
         this.model = model;
         this.net = new FoldedNetwork(model);
         int n = net.kinds.length;
-        wt = new float[n][];
+        wt = new float[n][][];
         for (int l = 0; l < n; l++) {
-            float[] w = net.kinds[l] == FoldedNetwork.Kind.POOL ? null : model.params().weight(l);
             int ci = net.in[l][0];
             int h = net.in[l][1];
             int wd = net.in[l][2];
             switch (net.kinds[l]) {
                 case CONV -> {
+                    float[] w = model.params().weight(l);
                     int co = net.out[l][0];
-                    float[] t = new float[ci * 9 * co];
+                    float[][] t = new float[ci * 9][co];
                     for (int o = 0; o < co; o++) {
                         for (int c = 0; c < ci; c++) {
                             for (int k = 0; k < 9; k++) {
-                                t[(c * 9 + k) * co + o] = w[(o * ci + c) * 9 + k];
+                                t[c * 9 + k][o] = w[(o * ci + c) * 9 + k];
                             }
                         }
                     }
                     wt[l] = t;
                 }
                 case DENSE, READOUT -> {
+                    float[] w = model.params().weight(l);
                     int nOut = net.out[l][0];
                     int nIn = ci * h * wd;
-                    float[] t = new float[nIn * nOut];
+                    float[][] t = new float[nIn][nOut];
                     for (int y = 0; y < h; y++) {
                         for (int x = 0; x < wd; x++) {
                             for (int c = 0; c < ci; c++) {
-                                int internal = (y * wd + x) * ci + c;
+                                float[] row = t[(y * wd + x) * ci + c];
                                 int chw = (c * h + y) * wd + x;
                                 for (int o = 0; o < nOut; o++) {
-                                    t[internal * nOut + o] = w[o * nIn + chw];
+                                    row[o] = w[o * nIn + chw];
                                 }
                             }
                         }
@@ -77,7 +82,7 @@ public final class SparseEngine implements InferenceEngine {
         return new SparseSession();
     }
 
-    /** Non-zero values of one map: ascending indices in [H][W][C] order and their values. */
+    /** Non-zero values of one map: ascending indices in (row, column, channel) order and their values. */
     private static final class Active {
         final int[] idx;
         final float[] val;
@@ -93,9 +98,11 @@ public final class SparseEngine implements InferenceEngine {
     private final class SparseSession implements InspectableSession {
         private final Active input;
         private final Active[] outs;
-        private final float[][] acc;
-        private final float[][] membrane;
+        /** Spiking layers: [position][channel] (dense layers: one position). */
+        private final float[][][] acc;
+        private final float[][][] membrane;
         private final float[][] pooled;
+        private final float[] readoutAcc;
         private final float[] readoutSum;
         private final float[] lastReadout;
         private final float[] scores;
@@ -105,28 +112,31 @@ public final class SparseEngine implements InferenceEngine {
             int n = net.kinds.length;
             input = new Active(model.spec().input().size());
             outs = new Active[n];
-            acc = new float[n][];
-            membrane = new float[n][];
+            acc = new float[n][][];
+            membrane = new float[n][][];
             pooled = new float[n][];
             for (int l = 0; l < n; l++) {
-                int size = net.size(net.out[l]);
+                int[] out = net.out[l];
                 switch (net.kinds[l]) {
                     case CONV, DENSE -> {
-                        acc[l] = new float[size];
-                        membrane[l] = new float[size];
-                        outs[l] = new Active(size);
+                        acc[l] = new float[out[1] * out[2]][out[0]];
+                        membrane[l] = new float[out[1] * out[2]][out[0]];
+                        outs[l] = new Active(net.size(out));
                         outs[l].binary = true;
+                        Arrays.fill(outs[l].val, 1f);
                     }
                     case POOL -> {
-                        pooled[l] = new float[size];
-                        outs[l] = new Active(size);
+                        pooled[l] = new float[net.size(out)];
+                        outs[l] = new Active(net.size(out));
                     }
-                    case READOUT -> acc[l] = new float[size];
+                    case READOUT -> { }
                 }
             }
-            readoutSum = new float[model.spec().numClasses()];
-            lastReadout = new float[readoutSum.length];
-            scores = new float[readoutSum.length];
+            int classes = model.spec().numClasses();
+            readoutAcc = new float[classes];
+            readoutSum = new float[classes];
+            lastReadout = new float[classes];
+            scores = new float[classes];
         }
 
         @Override
@@ -158,15 +168,14 @@ public final class SparseEngine implements InferenceEngine {
             return scores;
         }
 
+        /** The frame's non-zero values in (row, column, channel) order. */
         private void gatherFrame(float[] frame) {
             int c = net.in[0][0];
-            int h = net.in[0][1];
-            int w = net.in[0][2];
+            int hw = net.in[0][1] * net.in[0][2];
             int n = 0;
             boolean binary = true;
             int[] idx = input.idx;
             float[] val = input.val;
-            int hw = h * w;
             for (int p = 0; p < hw; p++) {
                 for (int k = 0; k < c; k++) {
                     float v = frame[k * hw + p];
@@ -182,19 +191,24 @@ public final class SparseEngine implements InferenceEngine {
         }
 
         private void conv(int l, int t, Active x) {
-            int ci = net.in[l][0];
-            int h = net.in[l][1];
-            int w = net.in[l][2];
-            int co = net.out[l][0];
-            float[] a = acc[l];
-            float[] wl = wt[l];
-            for (int e = 0; e < x.count; e++) {
-                int j = x.idx[e];
+            final int ci = net.in[l][0];
+            final int h = net.in[l][1];
+            final int w = net.in[l][2];
+            final float[][] a = acc[l];
+            final float[][] taps = wt[l];
+            final int count = x.count;
+            final int[] idx = x.idx;
+            final float[] val = x.val;
+            final boolean binary = x.binary;
+            for (int e = 0; e < count; e++) {
+                int j = idx[e];
                 int pos = j / ci;
                 int c = j - pos * ci;
                 int y = pos / w;
                 int xx = pos - y * w;
-                float v = x.val[e];
+                float v = val[e];
+                int tapBase = c * 9;
+                // input (y, x) feeds output (y − ky + 1, x − kx + 1) through tap (ky, kx)
                 for (int ky = 0; ky < 3; ky++) {
                     int oy = y - ky + 1;
                     if (oy < 0 || oy >= h) {
@@ -205,48 +219,46 @@ public final class SparseEngine implements InferenceEngine {
                         if (ox < 0 || ox >= w) {
                             continue;
                         }
-                        int ob = (oy * w + ox) * co;
-                        int wb = (c * 9 + ky * 3 + kx) * co;
-                        if (x.binary) {
-                            for (int o = 0; o < co; o++) {
-                                a[ob + o] += wl[wb + o];
+                        float[] ap = a[oy * w + ox];
+                        float[] wp = taps[tapBase + ky * 3 + kx];
+                        if (binary) {
+                            for (int o = 0; o < ap.length; o++) {
+                                ap[o] += wp[o];
                             }
                         } else {
-                            for (int o = 0; o < co; o++) {
-                                a[ob + o] += v * wl[wb + o];
+                            for (int o = 0; o < ap.length; o++) {
+                                ap[o] += v * wp[o];
                             }
                         }
                     }
                 }
             }
-            fireAll(l, t, h * w, co);
+            fireAll(l, t);
         }
 
-        /** The neuron pass over a layer of {@code positions × channels} neurons; lists the spikes. */
-        private void fireAll(int l, int t, int positions, int channels) {
-            float[] a = acc[l];
-            float[] u = membrane[l];
-            float[] sc = net.scale[l][t];
-            float[] sh = net.shift[l][t];
-            float leak = net.leak;
-            float theta = net.theta;
-            Active out = outs[l];
-            int[] idx = out.idx;
+        /** The neuron pass over a spiking layer; lists its spikes (ascending) and clears the pre-activations. */
+        private void fireAll(int l, int t) {
+            final float[][] a = acc[l];
+            final float[][] u = membrane[l];
+            final float[] sc = net.scale[l][t];
+            final float[] sh = net.shift[l][t];
+            final float leak = net.leak;
+            final float theta = net.theta;
+            final int[] idx = outs[l].idx;
             int n = 0;
             int i = 0;
-            for (int p = 0; p < positions; p++) {
-                for (int o = 0; o < channels; o++, i++) {
-                    float z = a[i];
-                    a[i] = 0f;
-                    if (FoldedNetwork.fire(u, i, z, sc[o], sh[o], leak, theta)) {
-                        idx[n++] = i;
-                    }
+            for (int p = 0; p < a.length; p++) {
+                float[] ap = a[p];
+                float[] up = u[p];
+                for (int o = 0; o < ap.length; o++, i++) {
+                    float z = ap[o];
+                    ap[o] = 0f;
+                    boolean spike = FoldedNetwork.fire(up, o, z, sc[o], sh[o], leak, theta);
+                    idx[n] = i;          // written always, kept only on a spike: no unpredictable branch
+                    n += spike ? 1 : 0;
                 }
             }
-            if (n > 0) {
-                Arrays.fill(out.val, 0, n, 1f);
-            }
-            out.count = n;
+            outs[l].count = n;
         }
 
         private void pool(int l, Active x) {
@@ -285,35 +297,38 @@ public final class SparseEngine implements InferenceEngine {
             out.binary = binary;
         }
 
-        private void scatterDense(int l, Active x, int nOut) {
-            float[] a = acc[l];
-            float[] wl = wt[l];
-            for (int e = 0; e < x.count; e++) {
-                int row = x.idx[e] * nOut;
-                if (x.binary) {
-                    for (int o = 0; o < nOut; o++) {
-                        a[o] += wl[row + o];
+        private void scatterDense(int l, Active x, float[] a) {
+            final float[][] rows = wt[l];
+            final int count = x.count;
+            final int[] idx = x.idx;
+            final float[] val = x.val;
+            if (x.binary) {
+                for (int e = 0; e < count; e++) {
+                    float[] wr = rows[idx[e]];
+                    for (int o = 0; o < a.length; o++) {
+                        a[o] += wr[o];
                     }
-                } else {
-                    float v = x.val[e];
-                    for (int o = 0; o < nOut; o++) {
-                        a[o] += v * wl[row + o];
+                }
+            } else {
+                for (int e = 0; e < count; e++) {
+                    float[] wr = rows[idx[e]];
+                    float v = val[e];
+                    for (int o = 0; o < a.length; o++) {
+                        a[o] += v * wr[o];
                     }
                 }
             }
         }
 
         private void dense(int l, int t, Active x) {
-            int nOut = net.out[l][0];
-            scatterDense(l, x, nOut);
-            fireAll(l, t, 1, nOut);
+            scatterDense(l, x, acc[l][0]);
+            fireAll(l, t);
         }
 
         private void readout(int l, Active x) {
-            int nOut = net.out[l][0];
-            scatterDense(l, x, nOut);
-            float[] a = acc[l];
-            for (int o = 0; o < nOut; o++) {
+            float[] a = readoutAcc;
+            scatterDense(l, x, a);
+            for (int o = 0; o < a.length; o++) {
                 float z = a[o];
                 lastReadout[o] = z;
                 readoutSum[o] += z;
@@ -328,9 +343,11 @@ public final class SparseEngine implements InferenceEngine {
 
         @Override
         public void reset() {
-            for (float[] m : membrane) {
+            for (float[][] m : membrane) {
                 if (m != null) {
-                    Arrays.fill(m, 0f);
+                    for (float[] row : m) {
+                        Arrays.fill(row, 0f);
+                    }
                 }
             }
             Arrays.fill(readoutSum, 0f);
@@ -348,7 +365,15 @@ public final class SparseEngine implements InferenceEngine {
             if (layer < 0 || layer >= membrane.length || membrane[layer] == null) {
                 throw new IllegalArgumentException("layer " + layer + " is not a spiking layer");
             }
-            return toChw(membrane[layer], net.out[layer]);
+            float[][] m = membrane[layer];
+            int c = net.out[layer][0];
+            float[] chw = new float[m.length * c];
+            for (int pos = 0; pos < m.length; pos++) {
+                for (int k = 0; k < c; k++) {
+                    chw[k * m.length + pos] = m[pos][k];
+                }
+            }
+            return chw;
         }
 
         @Override
@@ -369,18 +394,6 @@ public final class SparseEngine implements InferenceEngine {
                 int j = a.idx[e];
                 int pos = j / c;
                 chw[(j - pos * c) * hw + pos] = a.val[e];
-            }
-            return chw;
-        }
-
-        private float[] toChw(float[] hwc, int[] shape) {
-            int c = shape[0];
-            int hw = shape[1] * shape[2];
-            float[] chw = new float[hwc.length];
-            for (int pos = 0; pos < hw; pos++) {
-                for (int k = 0; k < c; k++) {
-                    chw[k * hw + pos] = hwc[pos * c + k];
-                }
             }
             return chw;
         }
