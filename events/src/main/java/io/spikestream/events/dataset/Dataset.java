@@ -46,6 +46,11 @@ public final class Dataset {
         this.orientation = orientation;
     }
 
+    /** {@link #open(Path, DatasetKind)} with the layout detected ({@link DatasetKind#AUTO}). */
+    public static Dataset open(Path dir) {
+        return open(dir, DatasetKind.AUTO);
+    }
+
     public static Dataset open(Path dir, DatasetKind kind) {
         return open(dir, kind, Orientation.AS_DECODED);
     }
