@@ -101,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainingRun.Result r = TrainingRun.run(options, new StderrProgress(err));
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("best_accuracy", r.bestAccuracy());
+        // without a validation split there is no held-out accuracy to report
+        o.put("best_accuracy", r.bestAccuracy() >= 0 ? r.bestAccuracy() : null);
         o.put("epochs", r.epochs());
         o.put("samples_per_s", Math.round(r.samplesPerSecond() * 100) / 100.0);
         o.put("checkpoint", r.checkpoint().toString());
