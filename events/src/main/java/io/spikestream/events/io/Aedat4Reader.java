@@ -43,16 +43,19 @@ final class Aedat4Reader extends StreamReader {
     Aedat4Reader(Path file, ReadOptions options) {
         super(new FileInput(file), options);
         this.maxPacket = options.maxDecompressedPacketBytes();
-        Object[] init = closing(in, () -> readHeader(options));
-        this.compression = (Aedat4Tables.Compression) init[0];
-        this.dataEnd = (Long) init[1];
-        this.eventStream = (Integer) init[2];
-        @SuppressWarnings("unchecked")
-        Map<Integer, String> types = (Map<Integer, String>) init[3];
-        this.streamTypes = types;
+        Header h = closing(in, () -> readHeader(options));
+        this.compression = h.compression();
+        this.dataEnd = h.dataEnd();
+        this.eventStream = h.eventStream();
+        this.streamTypes = h.streamTypes();
     }
 
-    private Object[] readHeader(ReadOptions options) {
+    /** What the IOHeader says: packet compression, where packets end, the EVTS stream id (-1: none), stream types. */
+    private record Header(Aedat4Tables.Compression compression, long dataEnd, int eventStream,
+            Map<Integer, String> streamTypes) {
+    }
+
+    private Header readHeader(ReadOptions options) {
         byte[] magic = new byte[MAGIC.length];
         if (in.size() < MAGIC.length + 4) {
             throw in.error(0, "too short for an AEDAT 4.0 header (" + in.size() + " bytes)");
@@ -109,7 +112,7 @@ final class Aedat4Reader extends StreamReader {
         long end = tablePos >= in.offset() && tablePos <= in.size() ? tablePos : in.size();
         // a file without any event stream has no polarity events; its geometry is still needed
         resolveGeometry(options, g != null ? g : new SensorGeometry(1, 1), null);
-        return new Object[] {comp, end, evts, types};
+        return new Header(comp, end, evts, types);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.spikestream.events.io;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
@@ -110,32 +111,35 @@ final class NmnistReader implements RecordingReader {
                 }
                 return n;
             }
-            ByteBuffer b = in.buffer();
+            ByteBuffer b = in.buffer(ByteOrder.BIG_ENDIAN);
             int chunk = Math.min(b.remaining() / EVENT_SIZE, maxEvents - n);
             out.ensureSpace(chunk);
             int p = b.position();
             int end = p + chunk * EVENT_SIZE;
+            long off = offset;
+            long prevT = lastT;
             for (; p < end; p += EVENT_SIZE) {
                 int x = b.get(p) & 0xFF;
-                int y = b.get(p + 1) & 0xFF;
-                int b2 = b.get(p + 2) & 0xFF;
+                int w = b.getInt(p + 1); // big-endian: y, then polarity bit and the 23-bit time
+                int y = w >>> 24;
                 if (y == OVERFLOW_Y) {
-                    offset += OVERFLOW_STEP;
+                    off += OVERFLOW_STEP;
                     special++;
                     continue;
                 }
-                long t = (((b2 & 0x7F) << 16) | ((b.get(p + 3) & 0xFF) << 8) | (b.get(p + 4) & 0xFF)) + offset;
-                if (t < lastT) {
+                long t = (w & 0x7FFFFF) + off;
+                if (t < prevT) {
                     regressions++;
                     if (rejectBackward) {
-                        b.position(p);
-                        throw in.error(in.offsetOf(p), "timestamp " + t + " µs is before the previous event's " + lastT + " µs");
+                        throw in.error(in.offsetOf(p), "timestamp " + t + " µs is before the previous event's " + prevT + " µs");
                     }
                 }
-                lastT = t;
-                out.add(x, y, (b2 & 0x80) != 0, t);
+                prevT = t;
+                out.add(x, y, (w & 0x800000) != 0, t);
                 n++;
             }
+            offset = off;
+            lastT = prevT;
             b.position(end);
         }
         return n;
