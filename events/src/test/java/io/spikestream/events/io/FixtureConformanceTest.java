@@ -65,6 +65,12 @@ class FixtureConformanceTest {
             RecordingStats s = RecordingStats.of(r);
             assertThat(s.events()).isEqualTo(539_481);
             assertThat(new int[] {s.xMin(), s.xMax(), s.yMin(), s.yMax()}).containsExactly(60, 599, 18, 475);
+            assertSameEvents(s, IndependentDecoders.evt2(f));
+            // beyond SOURCES.md, established here
+            assertThat(s.on()).isEqualTo(367_855);
+            assertThat(s.tFirst()).isEqualTo(1_317_888L);
+            assertThat(s.tLast()).isEqualTo(1_367_888L);
+            assertThat(s.checksum()).isEqualTo("b1173ac6d2fa825b");
         }
     }
 

@@ -115,6 +115,25 @@ final class IndependentDecoders {
         return out;
     }
 
+    /** Prophesee EVT 2.0 straight from the format table. */
+    static EventBuffer evt2(Path f) {
+        byte[] d = bytes(f);
+        int p = headerEnd(d, '%', "% end");
+        EventBuffer out = new EventBuffer(StreamReader.SCAN);
+        long high = 0;
+        for (; p + 4 <= d.length; p += 4) {
+            long w = le32(d, p);
+            long type = w >> 28;
+            if (type == 0 || type == 1) {
+                long t = high * 64 + ((w >> 22) & 63);
+                out.add((int) ((w >> 11) & 2047), (int) (w & 2047), type == 1, t);
+            } else if (type == 8) {
+                high = w & 0x0FFFFFFFL;
+            }
+        }
+        return out;
+    }
+
     /** Prophesee DAT v2 CD events. */
     static EventBuffer dat(Path f) {
         byte[] d = bytes(f);
