@@ -402,4 +402,54 @@ class FormatEdgeCaseTest {
         Path f = c.write(dir.resolve("long.aedat"));
         assertThatThrownBy(() -> new Read(f)).isInstanceOf(RecordingFormatException.class);
     }
+
+    @Test
+    void headerOnlyFilesOfTheOtherFormats() {
+        Path a3 = TestFiles.aedat3Header("DVS128").write(dir.resolve("h3.aedat"));
+        Read r3 = new Read(a3);
+        assertThat(r3.format).isEqualTo(RecordingFormat.AEDAT3);
+        assertThat(r3.events.size()).isZero();
+        assertThat(r3.events.geometry()).isEqualTo(SensorGeometry.DVS128);
+        Path a4 = TestFiles.aedat4Header(1, TestFiles.aedat4Xml(640, 480)).write(dir.resolve("h.aedat4"));
+        Read r4 = new Read(a4);
+        assertThat(r4.events.size()).isZero();
+        assertThat(r4.events.geometry()).isEqualTo(new SensorGeometry(640, 480));
+        // EVT 3.0 header without "% end" and without a geometry: no events, the smallest array
+        Path e3 = TestFiles.le().text("% evt 3.0\n% serial_number 1\n").write(dir.resolve("h3.raw"));
+        Read re3 = new Read(e3);
+        assertThat(re3.format).isEqualTo(RecordingFormat.EVT3);
+        assertThat(re3.events.size()).isZero();
+        assertThat(re3.events.geometry()).isEqualTo(new SensorGeometry(1, 1));
+    }
+
+    @Test
+    void datAndAedat2TimestampCountersWrap() {
+        TestFiles.Bytes b = TestFiles.datHeader(16, 16);
+        TestFiles.datEvent(b, 0xFFFF_FFF0L, 1, 1, true);
+        TestFiles.datEvent(b, 0x10, 2, 2, false); // counter wrapped: 2^32 + 16
+        TestFiles.datEvent(b, 0x08, 3, 3, true);  // small step back: kept as is and counted
+        Read r = new Read(b.write(dir.resolve("w.dat")));
+        assertThat(r.events.t(1)).isEqualTo((1L << 32) + 0x10);
+        assertThat(r.events.t(2)).isEqualTo((1L << 32) + 0x08);
+        assertThat(r.regressions).isEqualTo(1);
+        TestFiles.Bytes a = TestFiles.be().text("#!AER-DAT2.0\r\n");
+        a.i32(2).i32(0xFFFF_FF00L).i32(4).i32(0x100);
+        Read ra = new Read(a.write(dir.resolve("w.aedat")));
+        assertThat(ra.events.t(1)).isEqualTo((1L << 32) + 0x100);
+        assertThat(ra.regressions).isZero();
+    }
+
+    @Test
+    void evtGeometryFromHeaderVariants() {
+        Path a = TestFiles.le().text("% evt 2.0\n% Width 304\n% Height 240\n").write(dir.resolve("a.raw"));
+        assertThat(new Read(a).events.geometry()).isEqualTo(new SensorGeometry(304, 240));
+        Path b = TestFiles.le().text("% format EVT3;height=320;width=320\n% end\n").write(dir.resolve("b.raw"));
+        assertThat(new Read(b).events.geometry()).isEqualTo(new SensorGeometry(320, 320));
+        Path c = TestFiles.le().text("% evt 2.0\n% plugin_name hal_plugin_imx636_evk4\n").write(dir.resolve("c.raw"));
+        assertThat(new Read(c).events.geometry()).isEqualTo(new SensorGeometry(1280, 720));
+        // an absurd geometry is ignored, not allocated: the events decide
+        TestFiles.Bytes d = TestFiles.le().text("% evt 2.0\n% geometry 99999999x99999999\n");
+        d.i32(TestFiles.evt2Cd(true, 0, 9, 4));
+        assertThat(new Read(d.write(dir.resolve("d.raw"))).events.geometry()).isEqualTo(new SensorGeometry(10, 5));
+    }
 }
