@@ -130,6 +130,20 @@ class ClassifierTopologyTest {
     }
 
     @Test
+    void aSampleDecidedInsideItsLastPacketGetsExactlyOneClassification() {
+        start(new AppConfig.ExitOverrides(0.01f, null, null, false));
+        EventBatch s0 = Samples.random(TestModels.SENSOR, 300, 0, 5_000, 41);
+        EventBatch s1 = Samples.random(TestModels.SENSOR, 300, 0, 5_000, 42);
+        send(Samples.packets("cam", 0, "one-packet", 1, s0, 1000, 0)); // start and end in one packet
+        send(Samples.packets("cam", 1, "next", 2, s1, 1000, 0));
+        List<Classification> cs = classifications();
+        assertThat(cs).extracting(Classification::getSampleId).containsExactly("one-packet", "next");
+        assertThat(cs).extracting(Classification::getEpisode).containsExactly(0L, 1L);
+        assertSame(cs.get(0), offline(s0));
+        assertSame(cs.get(1), offline(s1));
+    }
+
+    @Test
     void withoutEarlyExitALongSampleRunsTSteps() {
         start(new AppConfig.ExitOverrides(null, null, null, true));
         EventBatch s = Samples.random(TestModels.SENSOR, 600, 0, 12_000, 3);

@@ -159,11 +159,13 @@ public final class EpisodeRunner {
                 ExitReason reason = decided;
                 end();
                 emit(camera, s, rt, reason, out);
-                boolean sampleGoesOn = s.replayed() && !p.end();
-                s.endEpisode(sampleGoesOn ? Phase.DECIDED : Phase.IDLE);
-                if (sampleGoesOn) {
+                if (s.replayed()) {
+                    // the sample is decided: the rest of it (this packet included) is ignored
+                    s.endEpisode(Phase.DECIDED);
                     metrics.ignored(n - i);
                     i = n;
+                } else {
+                    s.endEpisode(Phase.IDLE);
                 }
             } else {
                 end();
