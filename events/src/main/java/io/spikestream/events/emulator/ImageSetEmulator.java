@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns a folder of images in class folders ({@code <class>/*.jpg|png}) into CIFAR10-DVS-layout
@@ -28,6 +31,8 @@ import javax.imageio.ImageIO;
  */
 public final class ImageSetEmulator {
     static final Set<String> IMAGE_EXTENSIONS = Set.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+    /** Larger images are skipped: decoding them could exhaust the heap (and a DVS sees 128×128). */
+    static final long MAX_PIXELS = 40_000_000L;
 
     /** One image to emulate. */
     public record Item(String className, int index, Path image) {
@@ -163,6 +168,11 @@ public final class ImageSetEmulator {
                 progress.itemDone(0, true);
                 return new Skipped(rel, "zero-size file");
             }
+            String tooLarge = tooLarge(item.image());
+            if (tooLarge != null) {
+                progress.itemDone(0, true);
+                return new Skipped(rel, tooLarge);
+            }
             image = ImageIO.read(item.image().toFile());
         } catch (IOException | RuntimeException e) {
             progress.itemDone(0, true);
@@ -183,6 +193,25 @@ public final class ImageSetEmulator {
         stats.add(events);
         progress.itemDone(events.size(), false);
         return (long) events.size();
+    }
+
+    /** Checks the size in the header before decoding, so a huge image cannot exhaust the heap. */
+    private static String tooLarge(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null; // ImageIO.read reports it as undecodable
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                return pixels > MAX_PIXELS ? "image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                        + " pixels exceeds the limit of " + MAX_PIXELS + " pixels" : null;
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     static boolean isImageName(Path f) {

@@ -36,9 +36,27 @@ class ImageSetEmulatorTest {
         Files.write(root.resolve("cat/empty.png"), new byte[0]);
         Files.writeString(root.resolve("cat/notes.txt"), "not an image");
         Files.writeString(root.resolve("ship/fake.png"), "plain text, not a PNG");
+        Files.write(root.resolve("ship/huge.png"), pngHeader(20_000, 20_000));
         Files.createDirectories(root.resolve("dog"));
         Files.writeString(root.resolve("README.md"), "loose file");
         return root;
+    }
+
+    /** A PNG signature, an IHDR chunk claiming a huge image and an empty IDAT chunk. */
+    private static byte[] pngHeader(int w, int h) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        b.putInt(13);
+        int typeAt = b.position();
+        b.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0});
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b.array(), typeAt, 17);
+        b.putInt((int) crc.getValue());
+        b.putInt(0).put(new byte[] {'I', 'D', 'A', 'T'});
+        crc.reset();
+        crc.update(new byte[] {'I', 'D', 'A', 'T'});
+        b.putInt((int) crc.getValue());
+        return b.array();
     }
 
     private static BufferedImage pattern(int c, int i) {
@@ -75,7 +93,9 @@ class ImageSetEmulatorTest {
         assertThat(s.events()).isPositive();
         assertThat(done.get()).isEqualTo(plan.items().size());
         assertThat(s.skipped()).extracting(Skipped::path).containsExactlyInAnyOrder(
-                "README.md", "dog/", "cat/notes.txt", "cat/broken.jpg", "cat/empty.png", "ship/fake.png");
+                "README.md", "dog/", "cat/notes.txt", "cat/broken.jpg", "cat/empty.png", "ship/fake.png", "ship/huge.png");
+        assertThat(s.skipped()).filteredOn(k -> k.path().equals("ship/huge.png")).first()
+                .extracting(Skipped::reason).asString().contains("20000x20000 pixels exceeds the limit");
         assertThat(s.skipped()).filteredOn(k -> k.path().equals("cat/empty.png")).first()
                 .extracting(Skipped::reason).asString().contains("zero-size");
         assertThat(s.skipped()).filteredOn(k -> k.path().equals("ship/fake.png")).first()
