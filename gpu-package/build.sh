@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the bare-GPU package on a machine with a JDK and Maven (no GPU needed):
+#   gpu-package/build.sh            (offline Maven; MVN_ONLINE=1 to let Maven download)
+# Result: gpu-package/target/spikestream-gpu/ (lib/, jre/, run-train.sh, run-gpu-check.sh) and
+# gpu-package/target/spikestream-gpu.tar.gz, the archive a GPU session carries.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+offline=-o
+[[ -n "${MVN_ONLINE:-}" ]] && offline=
+pkg=gpu-package/target/spikestream-gpu
+
+# the trainer and what it needs, installed; the app only compiled (its installed artifact is the
+# shaded jar with ND4J and Kafka inside, which this package leaves out)
+mvn -B -q $offline install -DskipTests -pl trainer -am
+mvn -B -q $offline compile -pl app -am
+rm -rf "$pkg"
+mvn -B -q $offline -f gpu-package/pom.xml package
+jar cf "$pkg/lib/spikestream-app-classes.jar" -C app/target/classes .
+
+# Repack jars whose JNI libraries are mostly not needed here (GPU.md): of the CUDA presets only
+# cudart (driver + runtime API), cuBLAS, cuDNN and NVRTC; of zstd-jni only linux/amd64.
+repack() { # jar, then the entries to delete (zip patterns)
+  local jar=$1; shift
+  zip -q -d "$jar" "$@" >/dev/null || true
+}
+cudajar=$(ls "$pkg"/lib/cuda-*-linux-x86_64.jar)
+keep='libjnicudart.so|libjnicublas.so|libjnicudnn.so|libjninvrtc.so'
+drop=$(unzip -Z1 "$cudajar" | grep -E '\.so$|^META-INF/native-image/' | grep -vE "$keep" || true)
+if [[ -n "$drop" ]]; then
+  # shellcheck disable=SC2086
+  repack "$cudajar" $drop
+fi
+for z in "$pkg"/lib/zstd-jni-*.jar; do
+  [[ -f "$z" ]] || continue
+  drop=$(unzip -Z1 "$z" | grep -E '^(darwin|freebsd|win|aix|linux/(aarch64|arm|i386|loongarch64|mips64|ppc64|ppc64le|riscv64|s390x))/' || true)
+  # shellcheck disable=SC2086
+  [[ -n "$drop" ]] && repack "$z" $drop
+done
+
+cp gpu-package/run-train.sh gpu-package/run-gpu-check.sh gpu-package/README.md "$pkg"/
+gpu-package/make-jre.sh "$pkg/jre" "$pkg/lib"
+tar czf gpu-package/target/spikestream-gpu.tar.gz -C gpu-package/target spikestream-gpu
+
+echo "package: $(du -sh "$pkg" | cut -f1) unpacked (jre $(du -sh "$pkg/jre" | cut -f1), lib $(du -sh "$pkg/lib" | cut -f1)),"\
+     "$(du -h gpu-package/target/spikestream-gpu.tar.gz | cut -f1) packed: gpu-package/target/spikestream-gpu.tar.gz" >&2

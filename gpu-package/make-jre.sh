@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Makes the Java runtime of the bare-GPU package with jlink (GPU.md): the modules the package's
+# jars need (jdeps) plus java.base, java.logging, jdk.unsupported and java.management, compressed,
+# without debug data, headers or man pages; native libraries stripped where `strip` exists.
+#
+#   gpu-package/make-jre.sh [OUTPUT_DIR] [LIB_DIR]
+#     OUTPUT_DIR  default gpu-package/target/spikestream-gpu/jre (replaced)
+#     LIB_DIR     the package's jars, default gpu-package/target/spikestream-gpu/lib
+#   JLINK=/path/to/jlink overrides the JDK (default: Temurin 25 if installed, else $JAVA_HOME, else PATH).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/target/spikestream-gpu/jre}
+lib=${2:-$here/target/spikestream-gpu/lib}
+
+jlink=${JLINK:-}
+if [[ -z "$jlink" ]]; then
+  for c in /usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink "${JAVA_HOME:-/nonexistent}/bin/jlink" "$(command -v jlink || true)"; do
+    if [[ -n "$c" && -x "$c" ]]; then jlink=$c; break; fi
+  done
+fi
+[[ -n "$jlink" && -x "$jlink" ]] || { echo "make-jre: no jlink found (set JLINK=/path/to/jdk/bin/jlink)" >&2; exit 1; }
+jdeps=$(dirname "$jlink")/jdeps
+
+modules=java.base,java.logging,jdk.unsupported,java.management
+# jdeps also lists java.desktop and java.sql: only jackson-databind's optional java.beans/java.sql
+# support refers to them, loaded by name and skipped when absent; leaving them out saves ~10 MB.
+# JRE_EXTRA_MODULES=a,b adds modules.
+optional='^(java\.desktop|java\.sql)$'
+if [[ -d "$lib" ]] && ls "$lib"/*.jar >/dev/null 2>&1; then
+  found=$("$jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$lib"/*.jar 2>/dev/null | tail -1 || true)
+  if [[ "$found" =~ ^[a-z.,]+$ ]]; then
+    needed=$(tr ',' '\n' <<<"$found" | grep -Ev "$optional" | paste -sd, - || true)
+    skipped=$(tr ',' '\n' <<<"$found" | grep -E "$optional" | paste -sd, - || true)
+    [[ -n "$needed" ]] && modules="$modules,$needed"
+    [[ -n "$skipped" ]] && echo "make-jre: leaving out $skipped (optional for jackson-databind)" >&2
+  else
+    echo "make-jre: jdeps gave no module list ('$found'); using the base list" >&2
+  fi
+else
+  echo "make-jre: $lib has no jars; using the base module list only" >&2
+fi
+[[ -n "${JRE_EXTRA_MODULES:-}" ]] && modules="$modules,$JRE_EXTRA_MODULES"
+modules=$(tr ',' '\n' <<<"$modules" | sed '/^$/d' | sort -u | paste -sd, -)
+echo "make-jre: $jlink, modules $modules" >&2
+
+rm -rf "$out"
+"$jlink" --add-modules "$modules" --compress=zip-9 --strip-debug --no-header-files --no-man-pages --output "$out"
+if command -v strip >/dev/null; then
+  find "$out/lib" -name '*.so' -exec strip --strip-unneeded {} \;
+fi
+"$out/bin/java" -version >&2
+du -sh "$out" >&2
