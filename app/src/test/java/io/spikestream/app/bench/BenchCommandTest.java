@@ -13,8 +13,13 @@ import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.FramingSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikestream.stream.AppConfig;
+import io.spikestream.stream.ClassifierApp;
+import io.spikestream.stream.broker.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,28 @@ class BenchCommandTest {
         assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
         assertThat(new ObjectMapper().readTree(report.resolve("report.json").toFile())).isEqualTo(j);
         assertThat(r.err()).contains("bench: load 1/2");
+    }
+
+    /** Against a broker and stream app that run on their own (as with spikestream broker + serve). */
+    @Test
+    void externalBrokerWithARunningStreamApp(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 2, 40_000, 200);
+        Path ckpt = model(dir);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopic("dvs-events", 2);
+            broker.createTopic("classifications", 2);
+            broker.createTopic("dvs-events-dlq", 1);
+            AppConfig config = AppConfig.defaults(broker.bootstrapServers()).withStateDir(dir.resolve("state"));
+            try (ClassifierApp app = ClassifierApp.start(config, CheckpointCodec.read(ckpt), new SimpleMeterRegistry())) {
+                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+                ReplayCommandTest.Run r = ReplayCommandTest.run("bench", "--bootstrap-servers", broker.bootstrapServers(),
+                        "--model", ckpt.toString(), "--data", data.toString(), "--cameras", "2", "--split-samples",
+                        "--speed", "4", "--duration", "10s", "--warmup", "0s", "--report", dir.resolve("r").toString());
+                assertThat(r.exit()).as(r.err()).isZero();
+                // the text summary: a header and one row for 2 cameras with all 6 samples classified
+                assertThat(r.out()).contains("p99 ms").containsPattern("(?m)^2\\s+\\d+\\s+\\d+\\s+6\\s+6\\s");
+            }
+        }
     }
 
     @Test

@@ -167,13 +167,14 @@ public final class LatencyBench {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "spikestream-bench");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " has no partitions");
         }
@@ -184,6 +185,8 @@ public final class LatencyBench {
     private static void ensureTopics(BenchConfig config) throws InterruptedException {
         Properties p = new Properties();
         p.put("bootstrap.servers", config.producer().bootstrapServers());
+        p.put("default.api.timeout.ms", "15000");
+        p.put("request.timeout.ms", "10000");
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();

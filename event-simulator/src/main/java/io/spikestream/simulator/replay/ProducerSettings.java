@@ -47,6 +47,9 @@ public record ProducerSettings(String bootstrapServers, String compression, int 
         p.put(ProducerConfig.ACKS_CONFIG, acks);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotence));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "spikestream-replay");
+        // fail in seconds, not Kafka's minute, when the broker or topic is missing; a send blocked on a
+        // full buffer for this long means the broker cannot keep up at all
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         p.putAll(extra);
         return p;
     }

@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Replays recordings as live cameras onto a Kafka topic (key = camera id, value = a neuro.v1
@@ -39,6 +40,13 @@ public final class Replayer {
                                    ReplayListener listener) throws InterruptedException {
         if (source.samples().isEmpty()) {
             throw new IllegalArgumentException("nothing to replay: the data set has no samples");
+        }
+        try {
+            // fetch the topic's metadata now: an unreachable broker or a missing topic fails here, and
+            // the first packets are not made late by the metadata round trip
+            producer.partitionsFor(config.topic());
+        } catch (KafkaException e) {
+            throw new ReplayException("topic " + config.topic() + ": " + e.getMessage(), e);
         }
         Histogram behind = new Histogram(3);
         AtomicReference<Exception> sendError = new AtomicReference<>();
