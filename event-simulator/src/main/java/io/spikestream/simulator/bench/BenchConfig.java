@@ -81,7 +81,9 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
         m.put("input_topic", replay.topic());
         m.put("classifications_topic", classificationsTopic);
         m.put("data", source.describe());
-        m.put("replay", replay.describe());
+        Map<String, Object> r = replay.describe();
+        r.remove("cameras"); // set per load: loads_cameras
+        m.put("replay", r);
         m.put("producer", producer.describe());
         m.put("model", model.describe());
         m.putAll(configuration);
