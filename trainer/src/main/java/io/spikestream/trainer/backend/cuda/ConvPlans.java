@@ -7,6 +7,7 @@ import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_SUCCESS;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_NCHW;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_OP_MATH;
+import static org.bytedeco.cuda.global.cudnn.CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
 import static org.bytedeco.cuda.global.cudnn.cudnnCreateConvolutionDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnCreateFilterDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnCreateTensorDescriptor;
@@ -115,13 +116,14 @@ final class ConvPlans implements AutoCloseable {
             try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(CANDIDATES)) {
                 checkCudnn(cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf),
                         "cudnnFindConvolutionForwardAlgorithm " + k);
+                int[][] rows = new int[found[0]][];
+                long[] memory = new long[found[0]];
                 for (int i = 0; i < found[0]; i++) {
                     cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
-                        p.forward = new Algo(r.algo(), r.mathType(), r.memory());
-                        break;
-                    }
+                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                    memory[i] = r.memory();
                 }
+                p.forward = choose(rows, memory);
             }
             if (p.forward == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no forward algorithm for " + k + " within " + workspaceLimit + " bytes");
@@ -137,13 +139,14 @@ final class ConvPlans implements AutoCloseable {
             try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(CANDIDATES)) {
                 checkCudnn(cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf),
                         "cudnnFindConvolutionBackwardDataAlgorithm " + k);
+                int[][] rows = new int[found[0]][];
+                long[] memory = new long[found[0]];
                 for (int i = 0; i < found[0]; i++) {
                     cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
-                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
-                        p.backwardData = new Algo(r.algo(), r.mathType(), r.memory());
-                        break;
-                    }
+                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                    memory[i] = r.memory();
                 }
+                p.backwardData = choose(rows, memory);
             }
             if (p.backwardData == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no backward-data algorithm for " + k + " within " + workspaceLimit + " bytes");
@@ -159,19 +162,40 @@ final class ConvPlans implements AutoCloseable {
             try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(CANDIDATES)) {
                 checkCudnn(cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf),
                         "cudnnFindConvolutionBackwardFilterAlgorithm " + k);
+                int[][] rows = new int[found[0]][];
+                long[] memory = new long[found[0]];
                 for (int i = 0; i < found[0]; i++) {
                     cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
-                    if (r.status() == CUDNN_STATUS_SUCCESS && r.memory() <= workspaceLimit) {
-                        p.backwardFilter = new Algo(r.algo(), r.mathType(), r.memory());
-                        break;
-                    }
+                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                    memory[i] = r.memory();
                 }
+                p.backwardFilter = choose(rows, memory);
             }
             if (p.backwardFilter == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no backward-filter algorithm for " + k + " within " + workspaceLimit + " bytes");
             }
         }
         return p.backwardFilter;
+    }
+
+    /**
+     * The first (fastest) of cuDNN's measured candidates {algo, status, math type} that succeeded
+     * and fits the workspace limit. Never one that converts FP32 to FP16; in strict mode one found
+     * for FMA math, else (some cuDNN versions report the default math type) a default-math one,
+     * which then runs with FMA math set.
+     */
+    Algo choose(int[][] rows, long[] memory) {
+        int[] acceptable = strict ? new int[] {CUDNN_FMA_MATH, org.bytedeco.cuda.global.cudnn.CUDNN_DEFAULT_MATH} : null;
+        for (int pass = 0; pass < (strict ? 2 : 1); pass++) {
+            for (int i = 0; i < rows.length; i++) {
+                int math = rows[i][2];
+                boolean mathOk = strict ? math == acceptable[pass] : math != CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
+                if (rows[i][1] == CUDNN_STATUS_SUCCESS && memory[i] <= workspaceLimit && mathOk) {
+                    return new Algo(rows[i][0], math, memory[i]);
+                }
+            }
+        }
+        return null;
     }
 
     @Override
