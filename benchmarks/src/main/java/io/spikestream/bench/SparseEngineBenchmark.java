@@ -5,7 +5,9 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.BnntParams;
 import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.events.io.Recordings;
 import io.spikestream.snn.framing.CountMode;
+import io.spikestream.snn.framing.Framer;
 import io.spikestream.snn.framing.FramingSpec;
 import io.spikestream.snn.inference.DenseReferenceEngine;
 import io.spikestream.snn.inference.InspectableSession;
@@ -46,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code bench/jmh -f 1 -wi 2 -i 3 SparseEngineBenchmark}. On a shared, overloaded machine
  * {@link #main} measures the same state by thread CPU time instead (time waiting for a core excluded):
- * {@code java -cp <benchmarks classpath> io.spikestream.bench.SparseEngineBenchmark [hiddenRate]}.
+ * {@code java -cp <benchmarks classpath> io.spikestream.bench.SparseEngineBenchmark [hiddenRate [checkpoint
+ * [recording]]]}. {@code -p recording=FILE} frames a real recording with the model's framing instead of
+ * drawing random frames (then {@code density} is ignored).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,6 +73,10 @@ public class SparseEngineBenchmark {
     @Param({""})
     public String model;
 
+    /** Optional recording: its first T frames (the model's framing) replace the random frames. */
+    @Param({""})
+    public String recording;
+
     private float[][] frames;
     private Session sparse;
     private Session dense;
@@ -85,12 +93,23 @@ public class SparseEngineBenchmark {
             m = CheckpointCodec.read(Path.of(model));
         }
         int steps = m.spec().timesteps();
-        SplittableRandom r = new SplittableRandom(7);
-        frames = new float[steps][m.spec().input().size()];
-        for (float[] fr : frames) {
-            for (int i = 0; i < fr.length; i++) {
-                fr[i] = r.nextDouble() < density ? 1f : 0f;
+        if (recording == null || recording.isEmpty()) {
+            SplittableRandom r = new SplittableRandom(7);
+            frames = new float[steps][m.spec().input().size()];
+            for (float[] fr : frames) {
+                for (int i = 0; i < fr.length; i++) {
+                    fr[i] = r.nextDouble() < density ? 1f : 0f;
+                }
             }
+        } else {
+            frames = Framer.frames(Recordings.readAll(Path.of(recording)), m.spec().framing(), steps);
+            double nz = 0;
+            for (float[] fr : frames) {
+                for (float v : fr) {
+                    nz += v != 0 ? 1 : 0;
+                }
+            }
+            System.err.printf("# %s: mean input density %.3f%n", recording, nz / frames.length / frames[0].length);
         }
         if (model.isEmpty()) {
             fitGammas(m);
@@ -183,12 +202,15 @@ public class SparseEngineBenchmark {
     /** Thread-CPU-time comparison at each input density: best of 3 one-second rounds after a warm-up round. */
     public static void main(String[] args) {
         double rate = args.length > 0 ? Double.parseDouble(args[0]) : 0.10;
+        String checkpoint = args.length > 1 ? args[1] : "";
+        String rec = args.length > 2 ? args[2] : "";
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        for (double d : new double[] {0.02, 0.06, 0.10}) {
+        for (double d : rec.isEmpty() ? new double[] {0.02, 0.06, 0.10} : new double[] {Double.NaN}) {
             SparseEngineBenchmark b = new SparseEngineBenchmark();
             b.density = d;
             b.hiddenRate = rate;
-            b.model = "";
+            b.model = checkpoint;
+            b.recording = rec;
             b.setUp();
             double bestSparse = Double.MAX_VALUE;
             double bestDense = Double.MAX_VALUE;
@@ -200,8 +222,9 @@ public class SparseEngineBenchmark {
                     bestDense = Math.min(bestDense, r);
                 }
             }
-            System.out.printf("density %.2f, hidden rate %.2f: sparse %.0f us/step, reference %.0f us/step "
-                    + "(thread CPU time), ratio %.1f%n", d, rate, bestSparse, bestDense, bestDense / bestSparse);
+            System.out.printf("%s, hidden rate %s: sparse %.0f us/step, reference %.0f us/step "
+                    + "(thread CPU time), ratio %.1f%n", rec.isEmpty() ? String.format("density %.2f", d) : rec, checkpoint.isEmpty() ? String.format("%.2f", rate) : "of " + checkpoint,
+                    bestSparse, bestDense, bestDense / bestSparse);
         }
     }
 
