@@ -25,7 +25,6 @@ import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.nvrtc._nvrtcProgram;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
@@ -34,26 +33,18 @@ import org.bytedeco.javacpp.SizeTPointer;
  * architecture (PTX, loaded with {@code cuModuleLoadData}) and launched with {@code cuLaunchKernel}
  * on the backend's stream.
  *
- * <p>Kernel arguments: {@code cuLaunchKernel} takes an array whose entries point to the argument
- * values. It is built once, explicitly, over fixed 8-byte slots ({@code params[i] → slot i}); a
- * launch only writes the values into the slots (the driver copies them at launch, so the slots may
- * be rewritten right after). JavaCPP's varargs {@code PointerPointer} constructor is not used: it
- * was seen to crash inside libcuda (GPU.md).
+ * <p>Kernel arguments go through {@link KernelArgs} (an explicitly built pointer array, checked
+ * against each kernel's signature).
  */
 final class Kernels implements AutoCloseable {
     static final int BLOCK = ReferenceKernels.BLOCK;
-    private static final int MAX_ARGS = 16;
 
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
-    private final LongPointer[] slots = new LongPointer[MAX_ARGS];
-    private final PointerPointer<?> params = new PointerPointer<>(MAX_ARGS);
+    private final KernelArgs args = new KernelArgs();
     private final int maxBlocks;
     private final String arch;
-    private int argCount;
     private CUfunc_st current;
-    private String currentName;
-    private String signature;
 
     Kernels(int ccMajor, int ccMinor, int multiprocessors) {
         this.arch = "compute_" + chooseArch(ccMajor * 10 + ccMinor);
@@ -66,10 +57,6 @@ final class Kernels implements AutoCloseable {
             CUfunc_st f = new CUfunc_st();
             checkDriver(cuModuleGetFunction(f, module, name), "cuModuleGetFunction " + name);
             functions.put(name, f);
-        }
-        for (int i = 0; i < MAX_ARGS; i++) {
-            slots[i] = new LongPointer(1);
-            params.put(i, slots[i]);
         }
         this.maxBlocks = Math.max(1, multiprocessors) * 16;
     }
@@ -144,41 +131,34 @@ final class Kernels implements AutoCloseable {
             throw new IllegalArgumentException("no kernel " + name);
         }
         current = f;
-        currentName = name;
-        signature = KernelSource.SIGNATURES.get(name);
-        argCount = 0;
+        args.begin(name, KernelSource.SIGNATURES.get(name));
         return this;
     }
 
     Kernels ptr(CudaTensor t) {
-        return raw('p', t.address());
+        args.ptr(t.address());
+        return this;
     }
 
     Kernels ptr(DeviceAllocator.Block b) {
-        return raw('p', b.address());
+        args.ptr(b.address());
+        return this;
     }
 
     Kernels f(float v) {
-        return raw('f', Float.floatToRawIntBits(v) & 0xffffffffL); // little-endian: the float is the slot's first 4 bytes
+        args.f(v);
+        return this;
     }
 
     Kernels i(int v) {
-        return raw('i', v & 0xffffffffL);
-    }
-
-    private Kernels raw(char kind, long bits) {
-        if (argCount >= signature.length() || signature.charAt(argCount) != kind) {
-            throw new IllegalStateException("kernel " + currentName + " (" + signature + "): argument " + argCount
-                    + " given as '" + kind + "'");
-        }
-        slots[argCount++].put(0, bits);
+        args.i(v);
         return this;
     }
 
     /** Launches over {@code n} work items with a grid-stride loop (the 1-D kernels). */
     void launch1d(long n, CUstream_st stream) {
         if (n <= 0) {
-            checkComplete();
+            args.params(); // still checks the argument list
             return;
         }
         int blocks = (int) Math.min(maxBlocks, (n + BLOCK - 1) / BLOCK);
@@ -187,25 +167,14 @@ final class Kernels implements AutoCloseable {
 
     /** Launches a {@code gridX × gridY} grid of {@code block}-thread blocks. */
     void launch(int gridX, int gridY, int block, CUstream_st stream) {
-        checkComplete();
+        PointerPointer<?> params = args.params();
         checkDriver(cuLaunchKernel(current, gridX, gridY, 1, block, 1, 1, 0, stream, params, (PointerPointer<?>) null),
-                "cuLaunchKernel " + currentName);
-    }
-
-    private void checkComplete() {
-        if (argCount != signature.length()) {
-            throw new IllegalStateException("kernel " + currentName + " (" + signature + ") given " + argCount + " arguments");
-        }
+                "cuLaunchKernel " + args.kernel());
     }
 
     @Override
     public void close() {
         cuModuleUnload(module);
-        for (LongPointer s : slots) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        params.close();
+        args.close();
     }
 }
