@@ -84,6 +84,10 @@ public record ModelSpec(String architecture, InputShape input, List<Layer> layer
      */
     public static ModelSpec of(String architecture, InputShape input, int timesteps, FramingSpec framing,
                                List<String> classNames) {
+        if (classNames == null || classNames.size() < 2) {
+            throw new IllegalArgumentException("model spec: needs at least 2 classes, got "
+                    + (classNames == null ? 0 : classNames.size()));
+        }
         List<Layer> layers = new ArrayList<>(parseArchitecture(architecture));
         layers.add(new Dense(classNames.size()));
         return new ModelSpec(architecture, input, layers, timesteps, DEFAULT_LEAK, DEFAULT_THRESHOLD, DEFAULT_BN_EPS,
@@ -151,6 +155,11 @@ public record ModelSpec(String architecture, InputShape input, List<Layer> layer
                         + ") follows a fully connected layer; only fully connected layers may");
             }
             if (l instanceof Conv3x3 conv) {
+                long weights = (long) conv.outChannels() * c * 9;
+                if (weights > Integer.MAX_VALUE - 8) {
+                    throw new IllegalArgumentException("model spec: layer " + i + " (" + conv.token() + ") has "
+                            + weights + " weights, too many");
+                }
                 c = conv.outChannels();
             } else if (l instanceof AvgPool2) {
                 if (h < 2 || w < 2) {

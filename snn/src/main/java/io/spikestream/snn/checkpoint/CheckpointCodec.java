@@ -213,35 +213,46 @@ public final class CheckpointCodec {
         } catch (IllegalArgumentException e) {
             throw new CheckpointFormatException(source + ": bad model config: " + e.getMessage(), e);
         }
-        BnntParams params = new BnntParams(spec);
-        boolean[] seen = new boolean[spec.layers().size()];
+        // check every shape before allocating anything: the values in the file then bound the memory used
+        LayerParams[] byLayer = new LayerParams[spec.layers().size()];
         for (int i = 0; i < cp.getParamsCount(); i++) {
             LayerParams lp = cp.getParams(i);
             int l = lp.getLayerIndex();
-            String where = source + ": params[" + i + "] (layer " + Integer.toUnsignedString(l) + ")";
-            if (l < 0 || l >= seen.length || !spec.layers().get(l).weighted()) {
+            String where = where(source, i, l);
+            if (l < 0 || l >= byLayer.length || !spec.layers().get(l).weighted()) {
                 throw new CheckpointFormatException(where + ": not a weighted layer of " + spec.layerSpec());
             }
-            if (seen[l]) {
+            if (byLayer[l] != null) {
                 throw new CheckpointFormatException(where + ": a second parameter set for the same layer");
             }
-            seen[l] = true;
-            copy(lp.hasWeight() ? lp.getWeight() : null, spec.weightShape(l), params.weight(l), where + ".weight");
+            byLayer[l] = lp;
+            checkShape(lp.hasWeight() ? lp.getWeight() : null, spec.weightShape(l), where + ".weight");
             if (spec.spiking(l)) {
                 int[] shape = {spec.timesteps(), spec.outputChannels(l)};
-                copySteps(lp.hasGamma() ? lp.getGamma() : null, shape, t -> params.gamma(l, t), where + ".gamma", false);
-                copySteps(lp.hasRunningMean() ? lp.getRunningMean() : null, shape, t -> params.runningMean(l, t),
-                        where + ".running_mean", false);
-                copySteps(lp.hasRunningVar() ? lp.getRunningVar() : null, shape, t -> params.runningVar(l, t),
-                        where + ".running_var", true);
+                checkShape(lp.hasGamma() ? lp.getGamma() : null, shape, where + ".gamma");
+                checkShape(lp.hasRunningMean() ? lp.getRunningMean() : null, shape, where + ".running_mean");
+                checkShape(lp.hasRunningVar() ? lp.getRunningVar() : null, shape, where + ".running_var");
             } else if (lp.hasGamma() || lp.hasRunningMean() || lp.hasRunningVar()) {
                 throw new CheckpointFormatException(where + ": the readout has no BNTT parameters, but some are stored");
             }
         }
         for (int l : spec.weightedLayers()) {
-            if (!seen[l]) {
+            if (byLayer[l] == null) {
                 throw new CheckpointFormatException(source + ": no parameters for layer " + l + " ("
                         + spec.layers().get(l).token() + ")");
+            }
+        }
+        BnntParams params = new BnntParams(spec);
+        for (int i = 0; i < cp.getParamsCount(); i++) {
+            LayerParams lp = cp.getParams(i);
+            int l = lp.getLayerIndex();
+            String where = where(source, i, l);
+            copy(lp.getWeight(), params.weight(l), where + ".weight");
+            if (spec.spiking(l)) {
+                int[] shape = {spec.timesteps(), spec.outputChannels(l)};
+                copySteps(lp.getGamma(), shape, t -> params.gamma(l, t), where + ".gamma", false);
+                copySteps(lp.getRunningMean(), shape, t -> params.runningMean(l, t), where + ".running_mean", false);
+                copySteps(lp.getRunningVar(), shape, t -> params.runningVar(l, t), where + ".running_var", true);
             }
         }
         EarlyExitSettings exit;
@@ -255,6 +266,10 @@ public final class CheckpointCodec {
                     + " exceeds T=" + spec.timesteps());
         }
         return new BnntModel(cp.getModelId(), spec, params, exit, cp.getProvenance());
+    }
+
+    private static String where(String source, int i, int layer) {
+        return source + ": params[" + i + "] (layer " + Integer.toUnsignedString(layer) + ")";
     }
 
     private interface StepArray {
@@ -304,8 +319,7 @@ public final class CheckpointCodec {
         }
     }
 
-    private static void copy(Tensor t, int[] shape, float[] dst, String where) {
-        checkShape(t, shape, where);
+    private static void copy(Tensor t, float[] dst, String where) {
         for (int i = 0; i < dst.length; i++) {
             float v = t.getValues(i);
             if (!Float.isFinite(v)) {
@@ -316,7 +330,6 @@ public final class CheckpointCodec {
     }
 
     private static void copySteps(Tensor t, int[] shape, StepArray dst, String where, boolean nonNegative) {
-        checkShape(t, shape, where);
         int k = 0;
         for (int s = 0; s < shape[0]; s++) {
             float[] row = dst.at(s);

@@ -120,6 +120,24 @@ class CheckpointCodecTest {
         assertThatThrownBy(() -> CheckpointCodec.fromProto(noConfig, "c.ckpt")).hasMessageContaining("no model config");
     }
 
+    @Test
+    void hugeConfigsFailBeforeAllocating() {
+        ModelSpec small = TinyNets.spec("c4-f8", 34, 34, 5, 3);
+        Checkpoint cp = CheckpointCodec.toProto(TinyNets.randomModel(small, 1));
+        // about 600 MB of conv weights claimed by a tiny file: rejected on shapes, nothing allocated
+        ModelSpec big = TinyNets.spec("c4096-c4096-f8", 34, 34, 5, 3);
+        Checkpoint claim = cp.toBuilder().setConfig(big.toProto()).build();
+        assertThatThrownBy(() -> CheckpointCodec.fromProto(claim, "big.ckpt"))
+                .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("does not match");
+        // impossible sizes are refused by the config check
+        io.spikestream.proto.v1.LayerSpec fc65536 = io.spikestream.proto.v1.LayerSpec.newBuilder()
+                .setKind(io.spikestream.proto.v1.LayerKind.LAYER_KIND_FC).setUnits(65536).build();
+        Checkpoint absurd = cp.toBuilder().setConfig(cp.getConfig().toBuilder().setLayers(0, fc65536)
+                .setLayers(1, fc65536)).build(); // 65536 × 65536 weights
+        assertThatThrownBy(() -> CheckpointCodec.fromProto(absurd, "absurd.ckpt"))
+                .isInstanceOf(CheckpointFormatException.class).hasMessageContaining("bad model config");
+    }
+
     private static byte[] contents(Path p) {
         try {
             return Files.readAllBytes(p);
