@@ -69,8 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Replay time per load (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "3s", paramLabel = "W", converter = Converters.DurationConverter.class,
-            description = "Decisions due in the first W of each load are checked but not timed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = Converters.DurationConverter.class,
+            description = {"Before each load's measured run, replay W at that load and let it drain: warms the JIT and",
+                "the pipeline so a cold start's backlog is not measured; 0 skips it (default: ${DEFAULT-VALUE})."})
     Duration warmup;
 
     @Option(names = "--report", defaultValue = "bench-report", paramLabel = "DIR",

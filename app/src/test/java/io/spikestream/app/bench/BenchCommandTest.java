@@ -89,10 +89,10 @@ class BenchCommandTest {
                 .isEqualTo(SpikestreamCli.EXIT_USAGE);
         assertThat(ReplayCommandTest.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
                 "--data", data.toString()).exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        // a sweep that does not increase, a warm-up longer than the run
+        // a sweep that does not increase, a bound that is not positive
         assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
                 "--data", data.toString(), "--sweep", "4,2").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
         assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
-                "--data", data.toString(), "--duration", "2s", "--warmup", "5s").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+                "--data", data.toString(), "--p99-bound-ms", "0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
     }
 }

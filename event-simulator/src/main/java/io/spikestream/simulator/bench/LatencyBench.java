@@ -58,8 +58,18 @@ public final class LatencyBench {
             int cameras = config.loads().get(i);
             listener.message(String.format(Locale.ROOT, "load %d/%d: %d camera%s", i + 1, config.loads().size(),
                     cameras, cameras == 1 ? "" : "s"));
-            ReplayConfig replay = config.replay().withCameras(cameras)
-                    .withCameraPrefix("bench-" + runId + "-n" + cameras + "-cam");
+            String prefix = "bench-" + runId + "-n" + cameras;
+            if (!config.warmup().isZero()) {
+                // warm the JIT, caches and the pipeline at this load, then let it drain, so that the measured
+                // run starts from a steady, empty system rather than from a cold start's backlog
+                ReplayConfig warm = config.replay().withCameras(cameras).withCameraPrefix(prefix + "-warm")
+                        .withDuration(config.warmup());
+                listener.message(String.format(Locale.ROOT, "warm-up: %.1f s", config.warmup().toMillis() / 1000.0));
+                LoadResult w = runLoad(config, warm, listener);
+                listener.message(String.format(Locale.ROOT, "warm-up done: %d of %d samples classified; measuring",
+                        w.classified(), w.expected()));
+            }
+            ReplayConfig replay = config.replay().withCameras(cameras).withCameraPrefix(prefix + "-cam");
             rows.add(runLoad(config, replay, listener));
         }
         Integer knee = config.sweep() ? BenchResult.knee(rows, config.p99BoundMs()) : null;
@@ -71,8 +81,7 @@ public final class LatencyBench {
 
     private static LoadResult runLoad(BenchConfig config, ReplayConfig replay, BenchListener listener)
             throws InterruptedException {
-        long measureFrom = WallClock.nowNs() + config.warmup().toNanos();
-        ClassificationTracker tracker = new ClassificationTracker(config.model().maxSteps(), measureFrom);
+        ClassificationTracker tracker = new ClassificationTracker(config.model().maxSteps(), 0);
         String prefix = replay.cameraPrefix();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> consumerError = new AtomicReference<>();

@@ -54,7 +54,9 @@ class LatencyBenchTest {
         SampleSource source = SyntheticSamples.uniform(24, 60_000, 200, 4, 9);
         ReplayConfig replay = new ReplayConfig("dvs-events", 1, 4.0, false, null, 5_000, 4096, 0, 0, true, 3, "x");
         try (FakeClassifier fake = new FakeClassifier(broker.bootstrapServers(), 4, 4)) {
-            BenchResult r = LatencyBench.run(config(source, replay, List.of(1, 3), Duration.ZERO), BenchListener.NONE);
+            // with a warm-up phase per load, whose samples must not be counted or timed
+            BenchResult r = LatencyBench.run(config(source, replay, List.of(1, 3), Duration.ofMillis(300)),
+                    BenchListener.NONE);
             assertThat(r.loads()).hasSize(2);
             for (LoadResult l : r.loads()) {
                 // split samples: each load replays the 24 samples exactly once over its cameras
