@@ -82,7 +82,24 @@ final class FoldedNetwork {
      * reference's {@code mem_thr > 0}); reset by subtraction. Returns the spike.
      */
     static boolean fire(float[] u, int i, float z, float scale, float shift, float leak, float theta) {
-        float v = leak * u[i] + (z * scale + shift);
+        u[i] = leak * u[i] + (z * scale + shift);
+        return fireIntegrated(u, i, theta);
+    }
+
+    /**
+     * The first half of {@link #fire} for a whole channel vector: {@code u[o] = λ·u[o] + (z[o]·scale[o] +
+     * shift[o])}, and {@code z} cleared (same arithmetic, so results are identical).
+     */
+    static void integrate(float[] u, float[] z, float[] scale, float[] shift, float leak) {
+        for (int o = 0; o < u.length; o++) {
+            u[o] = leak * u[o] + (z[o] * scale[o] + shift[o]);
+            z[o] = 0f;
+        }
+    }
+
+    /** The second half of {@link #fire}: threshold and reset of an integrated membrane. */
+    static boolean fireIntegrated(float[] u, int i, float theta) {
+        float v = u[i];
         // for θ = 1, v/θ − 1 > 0 is exactly v > 1 (no rounding either way); skip the division
         boolean spike = theta == 1f ? v > 1f : v / theta - 1f > 0f;
         u[i] = spike ? v - theta : v;

@@ -250,10 +250,10 @@ public final class SparseEngine implements InferenceEngine {
             for (int p = 0; p < a.length; p++) {
                 float[] ap = a[p];
                 float[] up = u[p];
-                for (int o = 0; o < ap.length; o++, i++) {
-                    float z = ap[o];
-                    ap[o] = 0f;
-                    boolean spike = FoldedNetwork.fire(up, o, z, sc[o], sh[o], leak, theta);
+                // the leak and BN update as a same-index loop (vectorized), then the threshold pass
+                FoldedNetwork.integrate(up, ap, sc, sh, leak);
+                for (int o = 0; o < up.length; o++, i++) {
+                    boolean spike = FoldedNetwork.fireIntegrated(up, o, theta);
                     idx[n] = i;          // written always, kept only on a spike: no unpredictable branch
                     n += spike ? 1 : 0;
                 }
