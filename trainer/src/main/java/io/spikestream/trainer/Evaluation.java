@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  *
  * @param accuracyByStep accuracy after 1..T steps
  * @param exit accuracy and mean steps at the model's calibrated τ (τ = 0: every sample runs T steps)
- * @param table τ → accuracy and mean steps over {@link ExitCalibration#DEFAULT_THRESHOLDS}
+ * @param table τ → accuracy and mean steps over {@link TrainingRun#CALIBRATION_THRESHOLDS}
  * @param gammaExitStep the model's γ exit step (0 = none) and {@code gammaExitAccuracy} the accuracy there
  * @param confusion {@code [label][predicted]} counts at T
  */
@@ -39,7 +39,7 @@ public record Evaluation(int samples, float accuracy, float[] accuracyByStep, Ea
         float tau = model.earlyExit().confidenceThreshold();
         EarlyExitSettings.Row exit = tau > 0 ? ExitCalibration.evaluate(scores, labels, tau)
                 : new EarlyExitSettings.Row(0f, byStep.length == 0 ? 0f : byStep[t - 1], t);
-        List<EarlyExitSettings.Row> table = ExitCalibration.table(scores, labels, ExitCalibration.DEFAULT_THRESHOLDS);
+        List<EarlyExitSettings.Row> table = ExitCalibration.table(scores, labels, TrainingRun.CALIBRATION_THRESHOLDS);
         int g = model.earlyExit().gammaExitStep();
         float gAcc = g > 0 ? byStep[g - 1] : byStep[t - 1];
         int[][] confusion = new int[k][k];

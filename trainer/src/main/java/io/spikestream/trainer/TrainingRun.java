@@ -188,35 +188,70 @@ public final class TrainingRun {
                 trainer.run(firstEpoch);
 
                 BnntModel best = CheckpointCodec.read(o.out());
-                float[] byStep = new float[0];
-                EarlyExitSettings exit = EarlyExitSettings.none();
-                if (val.size() > 0) {
-                    try (BpttNetwork eval = new BpttNetwork(be, best.params(), SpikeFunction.HEAVISIDE)) {
-                        float[][][] scores = Evaluator.scores(eval, val, o.train().batchSize(), x -> { });
-                        int[] labels = val.labels();
-                        byStep = ExitCalibration.accuracyByStep(scores, labels);
-                        ExitCalibration.Result cal = ExitCalibration.calibrate(scores, labels);
-                        float[] gammas = ExitCalibration.meanGammaPerStep(best);
-                        int gammaStep = ExitCalibration.gammaExitStep(gammas, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
-                        exit = cal.toSettings(gammaStep, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
-                        listener.message(String.format(Locale.ROOT,
-                                "early exit calibrated on %d validation samples: tau %.3f -> accuracy %.2f %% in %.2f of %d steps"
-                                        + " (full T %.2f %%); BNTT gamma exit step %s",
-                                labels.length, cal.threshold(), 100 * cal.accuracy(), cal.meanSteps(), spec.timesteps(),
-                                100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
-                    }
-                }
-                Provenance.Builder finalProv = best.provenance().toBuilder().clearAccuracyByStep();
-                for (float a : byStep) {
-                    finalProv.addAccuracyByStep(a);
-                }
-                BnntModel done = new BnntModel("", spec, best.params(), exit, finalProv.build());
+                BnntModel done = val.size() > 0 ? calibrate(best, val, be, o.train().batchSize(), listener::message) : best;
                 CheckpointCodec.write(o.out(), done);
                 BnntModel written = CheckpointCodec.read(o.out());
+                float[] byStep = new float[written.provenance().getAccuracyByStepCount()];
+                for (int i = 0; i < byStep.length; i++) {
+                    byStep[i] = written.provenance().getAccuracyByStep(i);
+                }
                 return new Result(trainer.bestAccuracy(), o.train().epochs(), trainer.samplesPerSecond(), o.out(), written,
                         byStep, sel.description());
             }
         }
+    }
+
+    /**
+     * The τ grid of the calibration: snn's default grid refined towards 1, because the softmax of a
+     * mean readout trained to convergence is very confident and the useful thresholds crowd there.
+     */
+    public static final float[] CALIBRATION_THRESHOLDS = thresholds();
+
+    private static float[] thresholds() {
+        java.util.TreeSet<Float> set = new java.util.TreeSet<>();
+        for (float f : ExitCalibration.DEFAULT_THRESHOLDS) {
+            set.add(f);
+        }
+        for (float f : new float[] {0.996f, 0.997f, 0.998f, 0.9985f, 0.999f, 0.9993f, 0.9995f, 0.9998f, 0.9999f}) {
+            set.add(f);
+        }
+        float[] out = new float[set.size()];
+        int i = 0;
+        for (float f : set) {
+            out[i++] = f;
+        }
+        return out;
+    }
+
+    /**
+     * Early-exit calibration on held-out data (DESIGN.md §3): the τ with the fewest mean steps whose
+     * accuracy stays within 1 point of full-T accuracy, BNTT's γ exit step, and the accuracy after
+     * every step recorded in the provenance.
+     */
+    public static BnntModel calibrate(BnntModel model, FramedSet heldOut, Backend be, int batch,
+            java.util.function.Consumer<String> log) {
+        ModelSpec spec = model.spec();
+        float[][][] scores;
+        try (BpttNetwork eval = new BpttNetwork(be, model.params(), SpikeFunction.HEAVISIDE)) {
+            scores = Evaluator.scores(eval, heldOut, batch, x -> { });
+        }
+        int[] labels = heldOut.labels();
+        float[] byStep = ExitCalibration.accuracyByStep(scores, labels);
+        ExitCalibration.Result cal = ExitCalibration.calibrate(scores, labels, CALIBRATION_THRESHOLDS,
+                ExitCalibration.DEFAULT_TOLERANCE_POINTS);
+        float[] gammas = ExitCalibration.meanGammaPerStep(model);
+        int gammaStep = ExitCalibration.gammaExitStep(gammas, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
+        log.accept(String.format(Locale.ROOT,
+                "early exit calibrated on %d held-out samples: tau %.4f -> accuracy %.2f %% in %.2f of %d steps"
+                        + " (full T %.2f %%); BNTT gamma exit step %s",
+                labels.length, cal.threshold(), 100 * cal.accuracy(), cal.meanSteps(), spec.timesteps(),
+                100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
+        Provenance.Builder prov = model.provenance().toBuilder().clearAccuracyByStep();
+        for (float a : byStep) {
+            prov.addAccuracyByStep(a);
+        }
+        return new BnntModel("", spec, model.params(), cal.toSettings(gammaStep, ExitCalibration.DEFAULT_GAMMA_THRESHOLD),
+                prov.build());
     }
 
     private static TrainingState trainingState(int epochsDone, List<float[]> momentum) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code spikestream model ...}: checkpoint tools. */
-@Command(name = "model", description = "Checkpoint tools.", subcommands = ModelCommand.Inspect.class)
+@Command(name = "model", description = "Checkpoint tools.", subcommands = {ModelCommand.Inspect.class, ModelCommand.Calibrate.class})
 public final class ModelCommand implements Callable<Integer> {
     @Mixin
     io.spikestream.app.cli.HelpOption help;
@@ -61,6 +61,101 @@ public final class ModelCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 o.forEach((k, v) -> out.printf(Locale.ROOT, "%-20s %s%n", k, v instanceof float[] f ? pct(f) : v));
                 out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code spikestream model calibrate CKPT --data DIR}: redo the early-exit calibration on the held-out split. */
+    @Command(name = "calibrate",
+            description = {"Calibrate early exit again on a training run's held-out split (re-created per class from",
+                "--val-split and the seed) and rewrite the checkpoint's calibration and accuracy per step."})
+    public static final class Calibrate implements Callable<Integer> {
+        @Mixin
+        io.spikestream.app.cli.HelpOption help;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "CKPT", description = "Checkpoint file.")
+        Path file;
+
+        @CommandLine.Option(names = "--data", required = true, paramLabel = "DIR", description = "The training data-set folder.")
+        Path data;
+
+        @CommandLine.Option(names = "--dataset", defaultValue = "auto", paramLabel = "KIND",
+                description = "Data-set layout: auto, nmnist, cifar10-dvs, folders (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @CommandLine.Option(names = "--val-split", defaultValue = "0.1", paramLabel = "F",
+                description = "Held-out fraction per class used in training (default: ${DEFAULT-VALUE}).")
+        double valSplit;
+
+        @CommandLine.Option(names = "--seed", paramLabel = "N", description = "Split seed (default: the checkpoint's training seed).")
+        Long seed;
+
+        @CommandLine.Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+                description = "Compute backend: cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+        String backend;
+
+        @CommandLine.Option(names = "--out", paramLabel = "FILE", description = "Write here instead of rewriting CKPT.")
+        Path out;
+
+        @CommandLine.Option(names = "--json", description = "Print one JSON object on stdout.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(valSplit > 0 && valSplit < 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--val-split must be in (0, 1), got " + valSplit);
+            }
+            BnntModel m = CheckpointCodec.read(file);
+            io.spikestream.events.dataset.Dataset ds;
+            try {
+                ds = io.spikestream.events.dataset.Dataset.open(data, ModelOptions.datasetKind(dataset));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!ds.classNames().equals(m.spec().classNames())) {
+                throw new IllegalArgumentException("data set classes " + ds.classNames() + " differ from the model's "
+                        + m.spec().classNames());
+            }
+            long s = seed != null ? seed : m.provenance().getSeed();
+            List<io.spikestream.events.dataset.Sample> heldOut = ds.splitRandom(1 - valSplit, s).test();
+            int expected = m.provenance().getValidationSamples();
+            if (expected > 0 && expected != heldOut.size()) {
+                throw new IllegalArgumentException("the re-created held-out split has " + heldOut.size()
+                        + " samples but the model was validated on " + expected + "; check --val-split and --seed");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            io.spikestream.trainer.backend.Backends.Selection sel = io.spikestream.trainer.backend.Backends.choose(backend);
+            BnntModel done;
+            try (io.spikestream.trainer.backend.Backend be = sel.backend()) {
+                io.spikestream.trainer.data.FramedSet set = io.spikestream.trainer.data.FramedSet.frame(heldOut, ds::read,
+                        m.spec().framing(), m.spec().timesteps(), Runtime.getRuntime().availableProcessors(), n -> { });
+                done = io.spikestream.trainer.TrainingRun.calibrate(m, set, be, 32, line -> {
+                    err.println("calibrate: " + line);
+                    err.flush();
+                });
+            }
+            Path target = out != null ? out : file;
+            CheckpointCodec.write(target, done);
+            EarlyExitSettings e = done.earlyExit();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("checkpoint", target.toString());
+            o.put("samples", e.samples());
+            o.put("threshold", e.confidenceThreshold());
+            o.put("accuracy", e.accuracy());
+            o.put("mean_steps", e.meanSteps());
+            o.put("full_accuracy", e.fullAccuracy());
+            o.put("gamma_exit_step", e.gammaExitStep());
+            if (json) {
+                JsonOut.print(spec.commandLine().getOut(), o);
+            } else {
+                PrintWriter w = spec.commandLine().getOut();
+                w.printf(Locale.ROOT, "tau %.4f: %.2f %% in %.2f steps (full T %.2f %%) on %d held-out samples; wrote %s%n",
+                        e.confidenceThreshold(), 100 * e.accuracy(), e.meanSteps(), 100 * e.fullAccuracy(), e.samples(), target);
+                w.flush();
             }
             return 0;
         }

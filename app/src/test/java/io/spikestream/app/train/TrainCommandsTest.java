@@ -84,6 +84,20 @@ class TrainCommandsTest {
     }
 
     @Test
+    void modelCalibrateRecalibratesOnTheHeldOutSplit() throws Exception {
+        Path copy = dir.resolve("recal.ckpt");
+        Run r = run("model", "calibrate", model.toString(), "--data", data.toString(), "--dataset", "folders",
+                "--val-split", "0.25", "--backend", "cpu", "--out", copy.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.json().get("samples").asInt()).isEqualTo(8);
+        assertThat(Files.exists(copy)).isTrue();
+        Run wrongSplit = run("model", "calibrate", model.toString(), "--data", data.toString(), "--dataset", "folders",
+                "--val-split", "0.5", "--backend", "cpu", "--out", copy.toString());
+        assertThat(wrongSplit.code()).isEqualTo(1);
+        assertThat(wrongSplit.err()).contains("held-out split has 16 samples but the model was validated on 8");
+    }
+
+    @Test
     void badUsageExitsTwoAndFailuresExitOne() {
         assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--count", "weird").code()).isEqualTo(2);
         assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--epochs", "0").code()).isEqualTo(2);
