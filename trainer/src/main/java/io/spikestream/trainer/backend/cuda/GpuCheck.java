@@ -37,6 +37,26 @@ import java.util.stream.IntStream;
  *     [--timesteps 20] [--batch 128] [--iterations 20] [--warmup 3] [--density 0.1] [--skip-bench]</pre>
  */
 public final class GpuCheck {
+    /** Opens the backend under test; CUDA in production, the reference in this class's own tests. */
+    interface Device {
+        Optional<String> unavailableReason();
+
+        Backend open(boolean strictFp32);
+    }
+
+    static final Device CUDA = new Device() {
+        @Override
+        public Optional<String> unavailableReason() {
+            return new CudaBackendProvider().unavailableReason();
+        }
+
+        @Override
+        public Backend open(boolean strictFp32) {
+            return new CudaBackend(CudaOptions.fromEnvironment().withStrictFp32(strictFp32));
+        }
+    };
+
+    private final Device dev;
     private final Map<String, Object> json = new LinkedHashMap<>();
     private final StringBuilder text = new StringBuilder();
     private final PrintStream log = System.err;
@@ -47,16 +67,24 @@ public final class GpuCheck {
     }
 
     static int run(String[] args) {
+        return run(args, CUDA);
+    }
+
+    static int run(String[] args, Device dev) {
         Map<String, String> opt;
         try {
             opt = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("gpu-check: " + e.getMessage());
             System.err.println("usage: GpuCheck --out DIR [--arch vgg9] [--input 2x48x48] [--timesteps 20] [--batch 128]"
-                    + " [--iterations 20] [--warmup 3] [--density 0.1] [--skip-bench]");
+                    + " [--iterations 20] [--warmup 3] [--density 0.1] [--skip-bench] [--quick]");
             return 2;
         }
-        return new GpuCheck().check(opt);
+        return new GpuCheck(dev).check(opt);
+    }
+
+    private GpuCheck(Device dev) {
+        this.dev = dev;
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -64,8 +92,8 @@ public final class GpuCheck {
                 "batch", "128", "iterations", "20", "warmup", "3", "density", "0.1"));
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--skip-bench")) {
-                m.put("skip-bench", "true");
+            if (a.equals("--skip-bench") || a.equals("--quick")) {
+                m.put(a.substring(2), "true");
             } else if (a.startsWith("--") && i + 1 < args.length && m.containsKey(a.substring(2)) || a.equals("--out") && i + 1 < args.length) {
                 m.put(a.substring(2), args[++i]);
             } else {
@@ -85,7 +113,7 @@ public final class GpuCheck {
 
     int check(Map<String, String> opt) {
         Path out = Path.of(opt.get("out"));
-        Optional<String> why = new CudaBackendProvider().unavailableReason();
+        Optional<String> why = dev.unavailableReason();
         json.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         if (why.isPresent()) {
             line("CUDA is not usable here: " + why.get());
@@ -100,17 +128,17 @@ public final class GpuCheck {
         }
         json.put("cuda_available", true);
         long t0 = System.nanoTime();
-        try (CudaBackend strict = new CudaBackend(CudaOptions.fromEnvironment().withStrictFp32(true))) {
+        try (Backend strict = dev.open(true)) {
             line("device: " + strict.device());
             line("implementation: " + strict.implementation());
             json.put("device", strict.device());
             json.put("implementation", strict.implementation());
             primitives("primitives_strict_fp32", strict, Equivalence.Tolerance.strictFp32());
-            training(strict);
+            training(strict, opt.containsKey("quick"));
         } catch (RuntimeException e) {
             fail("strict FP32 checks", e);
         }
-        try (CudaBackend tf32 = new CudaBackend(CudaOptions.fromEnvironment().withStrictFp32(false))) {
+        try (Backend tf32 = dev.open(false)) {
             primitives("primitives_tf32", tf32, Equivalence.Tolerance.tf32());
         } catch (RuntimeException e) {
             fail("TF32 checks", e);
@@ -139,7 +167,7 @@ public final class GpuCheck {
         json.put(what.replace(' ', '_') + "_error", String.valueOf(e));
     }
 
-    private void primitives(String key, CudaBackend gpu, Equivalence.Tolerance tol) {
+    private void primitives(String key, Backend gpu, Equivalence.Tolerance tol) {
         Equivalence eq = new Equivalence(gpu, new ReferenceBackend(), tol, 11).primitives();
         line("== " + key + " (CUDA vs Java reference)");
         text.append(eq.report());
@@ -159,11 +187,15 @@ public final class GpuCheck {
         failed |= !eq.allPassed();
     }
 
-    private void training(CudaBackend strict) {
+    private void training(Backend strict, boolean quick) {
         Map<String, Object> runs = new LinkedHashMap<>();
         ModelSpec small = Equivalence.smallSpec();
         runs.put("small_c8-p2-c16-p2-f32_2x16x16_T4_batch8_10steps",
                 trainingRun(Equivalence.training(strict, new ReferenceBackend(), small, 8, 10, 5, 1e-3)));
+        if (quick) {
+            json.put("training_strict_fp32_vs_reference", runs);
+            return;
+        }
         FramingSpec f34 = FramingSpec.timeWindow(new SensorGeometry(34, 34), 20_000, 34, 34, CountMode.BINARY, 1);
         ModelSpec nmnist = ModelSpec.of("nmnist", new InputShape(2, 34, 34), 15, f34,
                 IntStream.range(0, 10).mapToObj(Integer::toString).toList());
@@ -203,7 +235,7 @@ public final class GpuCheck {
             frames[i] = rnd.nextDouble() < density ? 1f : 0f;
         }
         int[] labels = IntStream.range(0, batch).map(i -> i % 10).toArray();
-        try (CudaBackend gpu = new CudaBackend(CudaOptions.fromEnvironment().withStrictFp32(strictFp32));
+        try (Backend gpu = dev.open(strictFp32);
                 BpttNetwork net = new BpttNetwork(gpu, BnntParams.init(spec, 1), SpikeFunction.HEAVISIDE)) {
             float firstLoss = Float.NaN;
             for (int i = 0; i < warmup; i++) {
@@ -222,7 +254,7 @@ public final class GpuCheck {
             String key = "bench_" + (strictFp32 ? "strict_fp32" : "tf32");
             line(String.format(Locale.ROOT, "benchmark %s: %s %s T=%d batch %d: %.1f ms/step, %.0f training samples/s"
                     + " (loss %.4f → %.4f; %s)", strictFp32 ? "strict FP32" : "TF32", opt.get("arch"), opt.get("input"),
-                    timesteps, batch, ms, sps, firstLoss, last, gpu.memoryReport()));
+                    timesteps, batch, ms, sps, firstLoss, last, memory(gpu)));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("arch", opt.get("arch"));
             m.put("input", opt.get("input"));
@@ -233,7 +265,7 @@ public final class GpuCheck {
             m.put("samples_per_second", sps);
             m.put("loss_first", firstLoss);
             m.put("loss_last", last);
-            m.put("memory", gpu.memoryReport());
+            m.put("memory", memory(gpu));
             m.put("device", gpu.device());
             json.put(key, m);
             if (!Float.isFinite(last)) {
@@ -241,6 +273,10 @@ public final class GpuCheck {
                 line("benchmark loss is not finite");
             }
         }
+    }
+
+    private static String memory(Backend be) {
+        return be instanceof CudaBackend c ? c.memoryReport() : "host memory";
     }
 
     private static float step(BpttNetwork net, float[] frames, int batch, int[] labels) {

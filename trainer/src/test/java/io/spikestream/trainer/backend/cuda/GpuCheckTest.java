@@ -24,6 +24,30 @@ class GpuCheckTest {
         assertThat(Files.readString(out.resolve("gpu-check.txt"))).startsWith("CUDA is not usable here: ");
     }
 
+    /** The whole check (equivalence, training runs, benchmark, JSON) with the reference standing in for CUDA. */
+    @Test
+    void theWholeFlowRunsWithTheReferenceStandingInForTheGpu(@TempDir Path out) throws Exception {
+        GpuCheck.Device reference = new GpuCheck.Device() {
+            @Override
+            public java.util.Optional<String> unavailableReason() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public io.spikestream.trainer.backend.Backend open(boolean strictFp32) {
+                return new ReferenceBackend();
+            }
+        };
+        int rc = GpuCheck.run(new String[] {"--out", out.toString(), "--quick", "--arch", "c4-p2-f8", "--input", "2x8x8",
+            "--timesteps", "3", "--batch", "4", "--iterations", "2", "--warmup", "1"}, reference);
+        String json = Files.readString(out.resolve("gpu-check.json"));
+        assertThat(rc).as(Files.readString(out.resolve("gpu-check.txt"))).isZero();
+        assertThat(json).contains("\"cuda_available\":true", "\"primitives_strict_fp32_passed\":true",
+                "\"primitives_tf32_passed\":true", "\"training_strict_fp32_vs_reference\"", "\"bench_tf32\"",
+                "\"bench_strict_fp32\"", "\"samples_per_second\"", "\"passed\":true");
+        assertThat(Files.readString(out.resolve("gpu-check.txt"))).contains("GPU CHECK PASSED", "training samples/s");
+    }
+
     @Test
     void badUsageIsExitTwo() {
         assertThat(GpuCheck.run(new String[] {"--skip-bench"})).isEqualTo(2);
