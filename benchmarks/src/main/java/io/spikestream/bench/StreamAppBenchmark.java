@@ -125,6 +125,9 @@ public class StreamAppBenchmark {
     public void preload() {
         topic = "bench-in-" + (++iteration);
         broker.createTopic(topic, CAMERAS);
+        // created up front: a reader subscribed to a missing topic waits a metadata refresh (5 min) to see it
+        broker.createTopic("bench-out-" + iteration, 1);
+        broker.createTopic("bench-dlq-" + iteration, 1);
         Map<String, Object> pc = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer())) {
