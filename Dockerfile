@@ -1,0 +1,27 @@
+# One image for every runnable of spikestream (serve, replay, bench, broker, train, eval):
+# the shaded launcher jar on a JRE. Build: docker build -t spikestream:local .
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# dependencies first, so that source edits reuse the cached layer
+COPY pom.xml ./
+COPY .mvn .mvn
+COPY proto/pom.xml proto/
+COPY events/pom.xml events/
+COPY snn/pom.xml snn/
+COPY trainer/pom.xml trainer/
+COPY stream-inference/pom.xml stream-inference/
+COPY event-simulator/pom.xml event-simulator/
+COPY app/pom.xml app/
+COPY benchmarks/pom.xml benchmarks/
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-stream-inference,spikestream-event-simulator || true
+COPY . .
+RUN mvn -B -q -DskipTests -pl app -am package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --create-home spikestream
+COPY --from=build /src/app/target/spikestream.jar /opt/spikestream/spikestream.jar
+COPY models /opt/spikestream/models
+USER spikestream
+WORKDIR /home/spikestream
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/spikestream/spikestream.jar"]
+CMD ["--help"]
