@@ -32,9 +32,11 @@ import picocli.CommandLine.Option;
  * report.json and report.html. Against a running broker and stream app, or {@code --embedded}.
  */
 @Command(name = "bench",
-        description = {"Measure decision latency, accuracy and steps under load; write report.json and report.html.",
-            "Replays a data set as N cameras into a stream app; latency runs from the intended send time of the",
-            "deciding packet to the moment the classification is read. --sweep runs several loads and finds the knee."})
+        description = {"Measure decision latency, accuracy and steps under load.",
+            "Replays a data set as N cameras into a stream app and times each decision",
+            "from the intended send time of the packet that closed its deciding frame",
+            "to the moment the classification is read. --sweep runs several loads and",
+            "finds the knee. Writes report.json and report.html (offline plots)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     io.spikestream.app.cli.HelpOption help;
@@ -70,8 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = Converters.DurationConverter.class,
-            description = {"Before each load's measured run, replay W at that load and let it drain: warms the JIT and",
-                "the pipeline so a cold start's backlog is not measured; 0 skips it (default: ${DEFAULT-VALUE})."})
+            description = "Before each load's measured run, replay W at that load and let it drain: warms the "
+                    + "JIT and the pipeline so a cold start's backlog is not measured; 0 skips it (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--report", defaultValue = "bench-report", paramLabel = "DIR",
@@ -79,8 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--p99-bound-ms", paramLabel = "MS", defaultValue = "200",
-            description = {"The knee is the highest load whose p99 stays at or under this (default: ${DEFAULT-VALUE}:",
-                "two thirds of an N-MNIST recording, so decisions keep up with the scene)."})
+            description = "The knee is the highest load whose p99 stays at or under this (default: "
+                    + "${DEFAULT-VALUE}, two thirds of an N-MNIST recording: decisions keep up with the scene).")
     double p99BoundMs;
 
     @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = Converters.DurationConverter.class,

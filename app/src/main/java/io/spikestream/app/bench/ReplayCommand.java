@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code spikestream replay}: publish recordings as live camera streams on an open-loop schedule. */
 @Command(name = "replay",
-        description = {"Replay recordings onto Kafka as N live cameras, paced by their event timestamps.",
-            "Each packet carries sample id, label, start/end of sample and its intended send time from an",
-            "open-loop schedule (never from when the previous send finished)."})
+        description = {"Replay recordings onto Kafka as N live cameras, paced by their timestamps.",
+            "Each packet carries sample id, label, start/end of sample and its intended",
+            "send time from an open-loop schedule (never from when a send finished)."})
 public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     io.spikestream.app.cli.HelpOption help;
