@@ -46,9 +46,17 @@ public final class Equivalence {
         }
     }
 
-    /** Per-step losses of the same training run on two backends. */
-    public record Training(float[] lossesA, float[] lossesB, double maxRelDiff, boolean passed) {
+    /**
+     * The same training run on two backends: per-step losses, and the first step's weight and γ
+     * gradients per layer (difference relative to the layer's largest gradient).
+     */
+    public record Training(float[] lossesA, float[] lossesB, double maxRelDiff, List<Result> gradients, boolean passed) {
     }
+
+    /** Learning rate of the comparison runs: small enough that the loss stays well away from 0. */
+    public static final float TRAINING_LR = 0.02f;
+    /** Largest gradient difference, relative to the layer's largest gradient, that passes. */
+    public static final double GRADIENT_TOL = 1e-2;
 
     private static final int[] OUT1 = {1};
     private static final int[] OUT2 = {2};
@@ -290,23 +298,55 @@ public final class Equivalence {
         for (int i = 0; i < batch; i++) {
             labels[i] = rnd.nextInt(spec.numClasses());
         }
-        float[] la = losses(a, spec, frames, labels, steps, seed);
-        float[] lb = losses(b, spec, frames, labels, steps, seed);
+        List<float[]> ga = new ArrayList<>();
+        List<float[]> gb = new ArrayList<>();
+        float[] la = losses(a, spec, frames, labels, steps, seed, ga);
+        float[] lb = losses(b, spec, frames, labels, steps, seed, gb);
         double worst = 0;
         for (int i = 0; i < steps; i++) {
             worst = Math.max(worst, Math.abs(la[i] - lb[i]) / Math.max(1e-12, Math.abs(lb[i])));
         }
-        return new Training(la, lb, worst, worst <= lossRtol);
+        List<Result> grads = new ArrayList<>();
+        List<String> names = gradientNames(spec);
+        for (int i = 0; i < ga.size(); i++) {
+            double scale = 0;
+            for (float v : gb.get(i)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            grads.add(compare(names.get(i), ga.get(i), gb.get(i), new Tolerance(GRADIENT_TOL * scale + 1e-7, 0, 0)));
+        }
+        boolean ok = worst <= lossRtol && grads.stream().allMatch(Result::passed);
+        return new Training(la, lb, worst, grads, ok);
     }
 
-    private static float[] losses(Backend be, ModelSpec spec, float[] frames, int[] labels, int steps, long seed) {
+    private static List<String> gradientNames(ModelSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (int l : spec.weightedLayers()) {
+            names.add("gradient layer " + l + " weights");
+            if (spec.spiking(l)) {
+                names.add("gradient layer " + l + " gamma");
+            }
+        }
+        return names;
+    }
+
+    private static float[] losses(Backend be, ModelSpec spec, float[] frames, int[] labels, int steps, long seed,
+            List<float[]> firstGradients) {
         float[] out = new float[steps];
         try (BpttNetwork net = new BpttNetwork(be, BnntParams.init(spec, seed), SpikeFunction.HEAVISIDE)) {
             for (int s = 0; s < steps; s++) {
                 net.forward(frames, labels.length, true);
                 out[s] = net.loss(labels);
                 net.backward();
-                net.step(0.1f, 0.9f, 1e-4f);
+                if (s == 0) {
+                    for (int l : spec.weightedLayers()) {
+                        firstGradients.add(net.weightGradient(l));
+                        if (spec.spiking(l)) {
+                            firstGradients.add(net.gammaGradient(l));
+                        }
+                    }
+                }
+                net.step(TRAINING_LR, 0.9f, 1e-4f);
             }
         }
         return out;
