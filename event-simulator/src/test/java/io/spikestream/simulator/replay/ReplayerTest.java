@@ -171,7 +171,9 @@ class ReplayerTest {
         assertThat(intended.get(intended.size() - 1) - intended.get(0)).isCloseTo(800_000_000L - 5_000_000L,
                 within(2_000_000L));
         assertThat(r.behindMaxMs()).isGreaterThan(280);
-        assertThat(r.behindLastMs()).isLessThan(20);
+        // and it caught up: the last packet (500 ms after the stall) was sent near its time; the margin
+        // allows for a busy shared machine, the point is that it is far below the 300 ms stall
+        assertThat(r.behindLastMs()).isLessThan(150);
     }
 
     @Test
