@@ -19,6 +19,8 @@ if [[ ! -d "$pkg/lib" ]]; then
   pkg=$tmp/spikestream-gpu
 fi
 run=$pkg/run-train.sh
+# a crash inside a native library leaves its report with the results
+export JAVA_OPTS="${JAVA_OPTS:--Xmx16g} -XX:ErrorFile=$out/hs_err_pid%p.log"
 { date -u; uname -a; nvidia-smi 2>&1; } > "$out/machine.txt"
 "$pkg/jre/bin/java" -version > "$out/java-version.txt" 2>&1
 

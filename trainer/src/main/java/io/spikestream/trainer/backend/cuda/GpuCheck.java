@@ -135,12 +135,12 @@ public final class GpuCheck {
             json.put("implementation", strict.implementation());
             primitives("primitives_strict_fp32", strict, Equivalence.Tolerance.strictFp32());
             training(strict, opt.containsKey("quick"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             fail("strict FP32 checks", e);
         }
         try (Backend tf32 = dev.open(false)) {
             primitives("primitives_tf32", tf32, Equivalence.Tolerance.tf32());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             fail("TF32 checks", e);
         }
         json.put("check_seconds", (System.nanoTime() - t0) / 1e9);
@@ -148,7 +148,7 @@ public final class GpuCheck {
             try {
                 bench(opt, false);
                 bench(opt, true);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 fail("benchmark", e);
             }
         }
@@ -158,7 +158,7 @@ public final class GpuCheck {
         return failed ? 1 : 0;
     }
 
-    private void fail(String what, RuntimeException e) {
+    private void fail(String what, Throwable e) {
         failed = true;
         line(what + " threw " + e);
         for (StackTraceElement el : e.getStackTrace()) {
