@@ -33,6 +33,7 @@ public final class SpikestreamCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SpikestreamCli());
         // one line per command group; each group registers its own subcommands
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.DemoCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.ServeCommand()));

@@ -176,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                 classificationsTopic, partitions, info, extra);
     }
 
-    private static void printSummary(PrintWriter out, BenchResult r) {
+    static void printSummary(PrintWriter out, BenchResult r) {
         out.printf(Locale.ROOT, "%-8s %12s %12s %9s %9s %9s %9s %9s %9s %9s %7s%n", "cameras", "offered ev/s",
                 "achieved", "classif.", "expected", "accuracy", "steps", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
         for (LoadResult l : r.loads()) {

@@ -13,4 +13,8 @@ public interface BenchListener {
     default void progress(int cameras, long packets, long events, double seconds, double behindMs,
                           long classified, long expected) {
     }
+
+    /** About once a second while replaying and draining one load: the decisions so far. */
+    default void decisions(LiveStats stats) {
+    }
 }

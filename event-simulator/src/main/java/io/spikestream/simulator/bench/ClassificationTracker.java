@@ -125,6 +125,15 @@ final class ClassificationTracker {
         return classified;
     }
 
+    /** The running figures of this load, cheap enough to call about once a second. */
+    synchronized LiveStats live(int cameras) {
+        boolean timed = latencyUs.getTotalCount() > 0;
+        return new LiveStats(cameras, classified, expected, labelled == 0 ? Double.NaN : (double) correct / labelled,
+                classified == 0 ? Double.NaN : (double) stepsSum / classified,
+                timed ? latencyUs.getValueAtPercentile(50) / 1000.0 : Double.NaN,
+                timed ? latencyUs.getValueAtPercentile(99) / 1000.0 : Double.NaN);
+    }
+
     /** A consistent copy of everything recorded. */
     synchronized Snapshot snapshot() {
         long missing = 0;

@@ -79,6 +79,8 @@ public final class LatencyBench {
         return new BenchResult(config, rows, knee, MachineInfo.describe(), startedAt, (System.nanoTime() - t0) / 1e9);
     }
 
+    private static final long REPORT_EVERY_NS = 1_000_000_000L;
+
     private static LoadResult runLoad(BenchConfig config, ReplayConfig replay, BenchListener listener)
             throws InterruptedException {
         ClassificationTracker tracker = new ClassificationTracker(config.model().maxSteps(), 0);
@@ -130,12 +132,13 @@ public final class LatencyBench {
                     public void progress(long packets, long events, double seconds, double behindMs) {
                         listener.progress(replay.cameras(), packets, events, seconds, behindMs,
                                 tracker.classified(), tracker.expected());
+                        listener.decisions(tracker.live(replay.cameras()));
                         failIfConsumerFailed(consumerError);
                     }
                 });
                 listener.message(String.format(Locale.ROOT, "replayed %d samples, %d events in %.1f s; draining",
                         rr.samples(), rr.events(), rr.seconds()));
-                drain(config, tracker, consumerError);
+                drain(config, tracker, consumerError, () -> listener.decisions(tracker.live(replay.cameras())));
                 return LoadResult.of(replay.cameras(), rr, tracker.snapshot());
             } finally {
                 stop.set(true);
@@ -144,12 +147,17 @@ public final class LatencyBench {
         }
     }
 
-    private static void drain(BenchConfig config, ClassificationTracker tracker, AtomicReference<Throwable> error)
-            throws InterruptedException {
+    private static void drain(BenchConfig config, ClassificationTracker tracker, AtomicReference<Throwable> error,
+                              Runnable report) throws InterruptedException {
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         long allSince = -1;
+        long nextReport = System.nanoTime() + REPORT_EVERY_NS;
         while (System.nanoTime() < deadline) {
             failIfConsumerFailed(error);
+            if (System.nanoTime() >= nextReport) {
+                report.run();
+                nextReport += REPORT_EVERY_NS;
+            }
             if (tracker.classified() >= tracker.expected()) {
                 if (allSince < 0) {
                     allSince = System.nanoTime();
