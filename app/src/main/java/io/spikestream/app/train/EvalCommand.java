@@ -153,7 +153,7 @@ public final class EvalCommand implements Callable<Integer> {
                 ev.exit().threshold(), 100 * ev.exit().accuracy(), ev.exit().meanSteps());
         out.println("early-exit table:   tau   accuracy   mean steps");
         for (EarlyExitSettings.Row r : ev.table()) {
-            out.printf(Locale.ROOT, "                  %5.3f   %6.2f %%   %6.2f%n", r.threshold(), 100 * r.accuracy(), r.meanSteps());
+            out.printf(Locale.ROOT, "                  %6.4f  %6.2f %%   %6.2f%n", r.threshold(), 100 * r.accuracy(), r.meanSteps());
         }
         out.printf(Locale.ROOT, "BNTT gamma exit step: %s%n", ev.gammaExitStep() == 0 ? "none"
                 : String.format(Locale.ROOT, "%d (accuracy %.2f %%)", ev.gammaExitStep(), 100 * ev.gammaExitAccuracy()));
