@@ -101,6 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream threads of the --embedded app (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "20", paramLabel = "MS",
+            description = {"Commit interval of the embedded stream app. Under exactly-once a decision is visible once its",
+                "transaction commits, so this bounds part of the latency (default: ${DEFAULT-VALUE}, as serve)."})
+    int commitIntervalMs;
+
     @Mixin
     ReplayOptions replay;
 
@@ -134,6 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
         extra.put("embedded", target.embedded);
         if (target.embedded) {
             extra.put("stream_threads", streamThreads);
+            extra.put("commit_interval_ms", commitIntervalMs);
         }
         extra.put("partitions", partitions);
         BenchResult result;
@@ -141,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             if (target.embedded) {
                 listener.message("starting an embedded broker and stream app");
-                try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, partitions, streamThreads)) {
+                try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, partitions, streamThreads, commitIntervalMs)) {
                     result = LatencyBench.run(config(source, replayConfig, pipeline.bootstrapServers(), loads, info, extra),
                             listener);
                 }

@@ -88,6 +88,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Folder for report.json and report.html (default: ${DEFAULT-VALUE}).")
     Path report;
 
+    @Option(names = "--commit-interval-ms", defaultValue = "20", paramLabel = "MS",
+            description = {"Commit interval of the embedded stream app. Under exactly-once a decision is visible once its",
+                "transaction commits, so this bounds part of the latency (default: ${DEFAULT-VALUE}, as serve)."})
+    int commitIntervalMs;
+
     @Option(names = "--json", description = "Print the report's JSON object on stdout instead of the summary table.")
     boolean json;
 
@@ -109,13 +114,14 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("demo: starting an embedded Kafka broker and the stream app");
             BenchResult result;
             DemoListener listener = new DemoListener(err);
-            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, Math.max(4, cameras), 1)) {
+            try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, Math.max(4, cameras), 1, commitIntervalMs)) {
                 ReplayConfig replay = new ReplayConfig("dvs-events", cameras, speed, false, null, 5_000, 4096, 0, 0,
                         true, seed, "demo-");
                 Map<String, Object> extra = new LinkedHashMap<>();
                 extra.put("embedded", true);
                 extra.put("demo", true);
                 extra.put("data_generated", data == null);
+                extra.put("commit_interval_ms", commitIntervalMs);
                 BenchConfig config = new BenchConfig(source, replay, ProducerSettings.defaults(pipeline.bootstrapServers()),
                         List.of(cameras), warmup, Duration.ofSeconds(30), BenchConfig.DEFAULT_P99_BOUND_MS,
                         "classifications", Math.max(4, cameras), ModelInfos.of(bnnt, checkpoint), extra);

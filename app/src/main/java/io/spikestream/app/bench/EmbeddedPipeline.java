@@ -32,9 +32,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     /**
      * Starts the broker and the app. {@code threads} stream threads; topic names are the app's
-     * defaults (dvs-events → classifications, dead letters dvs-events-dlq).
+     * defaults (dvs-events → classifications, dead letters dvs-events-dlq). Under exactly-once a
+     * decision becomes visible when its transaction commits, so {@code commitIntervalMs} bounds
+     * part of the decision latency.
      */
-    public static EmbeddedPipeline start(BnntModel model, int partitions, int threads) {
+    public static EmbeddedPipeline start(BnntModel model, int partitions, int threads, int commitIntervalMs) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         Path state = null;
         try {
@@ -45,7 +47,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
             AppConfig config = AppConfig.defaults(broker.bootstrapServers())
                     .withApplicationId("spikestream-bench-" + UUID.randomUUID().toString().substring(0, 8))
                     .withThreads(threads)
-                    .withStateDir(state);
+                    .withStateDir(state)
+                    .withKafkaProperties(java.util.Map.of("commit.interval.ms", Integer.toString(commitIntervalMs)));
             ClassifierApp app = ClassifierApp.start(config, model, new SimpleMeterRegistry());
             try {
                 // a run's warm-up should not be spent on the app's first rebalance
