@@ -59,6 +59,26 @@ class TrainingRunLearningTest {
     }
 
     @Test
+    void theSameSeedGivesTheSameModel(@TempDir Path dir) {
+        Path data = ToyTask.write(dir.resolve("toy"), 12, 4);
+        TrainingRun.Options a = options(data, dir.resolve("a.ckpt"), 2, false);
+        TrainConfig aug = new TrainConfig(2, 10, 0.1f, TrainConfig.MOMENTUM, TrainConfig.WEIGHT_DECAY, 7,
+                new Augmentation(true, 2), 3);
+        TrainingRun.Options b = new TrainingRun.Options(data, a.datasetKind(), a.architecture(), a.timesteps(),
+                a.framing(), aug, "cpu", 0.25, dir.resolve("b.ckpt"), false, "", "");
+        TrainingRun.Options c = new TrainingRun.Options(data, a.datasetKind(), a.architecture(), a.timesteps(),
+                a.framing(), new TrainConfig(2, 10, 0.1f, TrainConfig.MOMENTUM, TrainConfig.WEIGHT_DECAY, 7,
+                        new Augmentation(true, 2), 1), "cpu", 0.25, dir.resolve("c.ckpt"), false, "", "");
+        BnntModel ma = TrainingRun.run(a, new TrainingRun.Listener() { }).model();
+        BnntModel mb = TrainingRun.run(b, new TrainingRun.Listener() { }).model();
+        BnntModel mc = TrainingRun.run(c, new TrainingRun.Listener() { }).model();
+        // augmentation and loader threads: same seed, same parameters whatever the thread count
+        assertThat(mb.params()).isEqualTo(mc.params());
+        assertThat(mb.modelId()).isEqualTo(mc.modelId());
+        assertThat(ma.modelId()).isNotEqualTo(mb.modelId());
+    }
+
+    @Test
     void resumeContinuesFromTheSavedEpochAndRefusesAnotherModel(@TempDir Path dir) {
         Path data = ToyTask.write(dir.resolve("toy"), 12, 2);
         Path out = dir.resolve("toy.ckpt");
