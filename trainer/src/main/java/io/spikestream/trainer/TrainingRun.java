@@ -224,8 +224,48 @@ public final class TrainingRun {
     }
 
     /**
+     * The τ values worth trying on these scores: the grid plus the midpoints between consecutive
+     * distinct confidences the samples reach (from 0.5 up). Mean steps and accuracy only change
+     * when τ crosses a reached confidence, so this finds the τ with the fewest mean steps within
+     * the tolerance exactly, where a fixed grid can step over it; midpoints keep a margin on both
+     * sides instead of sitting on one sample's confidence.
+     */
+    static float[] candidateThresholds(float[][][] scores) {
+        java.util.TreeSet<Float> reached = new java.util.TreeSet<>();
+        for (float[][] sample : scores) {
+            for (float[] step : sample) {
+                float c = io.spikestream.snn.exit.ExitMetrics.confidence(step);
+                if (c >= 0.5f && c < 1f) {
+                    reached.add(c);
+                }
+            }
+        }
+        java.util.TreeSet<Float> out = new java.util.TreeSet<>();
+        for (float f : CALIBRATION_THRESHOLDS) {
+            out.add(f);
+        }
+        Float prev = null;
+        for (float c : reached) {
+            if (prev != null) {
+                float mid = (prev + c) / 2f;
+                if (mid > prev && mid < c) {
+                    out.add(mid);
+                }
+            }
+            prev = c;
+        }
+        float[] a = new float[out.size()];
+        int i = 0;
+        for (float f : out) {
+            a[i++] = f;
+        }
+        return a;
+    }
+
+    /**
      * Early-exit calibration on held-out data (DESIGN.md §3): the τ with the fewest mean steps whose
-     * accuracy stays within 1 point of full-T accuracy, BNTT's γ exit step, and the accuracy after
+     * accuracy stays within 1 point of full-T accuracy (searched over {@link #candidateThresholds}; the
+     * stored table is the fixed grid), BNTT's γ exit step, and the accuracy after
      * every step recorded in the provenance.
      */
     public static BnntModel calibrate(BnntModel model, FramedSet heldOut, Backend be, int batch,
@@ -237,12 +277,21 @@ public final class TrainingRun {
         }
         int[] labels = heldOut.labels();
         float[] byStep = ExitCalibration.accuracyByStep(scores, labels);
-        ExitCalibration.Result cal = ExitCalibration.calibrate(scores, labels, CALIBRATION_THRESHOLDS,
+        ExitCalibration.Result cal = ExitCalibration.calibrate(scores, labels, candidateThresholds(scores),
                 ExitCalibration.DEFAULT_TOLERANCE_POINTS);
         float[] gammas = ExitCalibration.meanGammaPerStep(model);
         int gammaStep = ExitCalibration.gammaExitStep(gammas, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
+        // store the readable grid as the table, plus the chosen row
+        java.util.List<EarlyExitSettings.Row> table = new java.util.ArrayList<>(
+                ExitCalibration.table(scores, labels, CALIBRATION_THRESHOLDS));
+        if (cal.threshold() > 0) {
+            table.add(new EarlyExitSettings.Row(cal.threshold(), cal.accuracy(), cal.meanSteps()));
+            table.sort(java.util.Comparator.comparingDouble(EarlyExitSettings.Row::threshold));
+        }
+        cal = new ExitCalibration.Result(cal.threshold(), cal.accuracy(), cal.meanSteps(), cal.fullAccuracy(),
+                cal.tolerancePoints(), cal.samples(), table);
         log.accept(String.format(Locale.ROOT,
-                "early exit calibrated on %d held-out samples: tau %.4f -> accuracy %.2f %% in %.2f of %d steps"
+                "early exit calibrated on %d held-out samples: tau %.5f -> accuracy %.2f %% in %.2f of %d steps"
                         + " (full T %.2f %%); BNTT gamma exit step %s",
                 labels.length, cal.threshold(), 100 * cal.accuracy(), cal.meanSteps(), spec.timesteps(),
                 100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));

@@ -149,7 +149,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (int t = 0; t < ev.accuracyByStep().length; t++) {
             out.printf(Locale.ROOT, "  %2d  %6.2f %%%n", t + 1, 100 * ev.accuracyByStep()[t]);
         }
-        out.printf(Locale.ROOT, "early exit at the model's tau %.3f: %.2f %% in %.2f steps on average%n",
+        out.printf(Locale.ROOT, "early exit at the model's tau %.5f: %.2f %% in %.2f steps on average%n",
                 ev.exit().threshold(), 100 * ev.exit().accuracy(), ev.exit().meanSteps());
         out.println("early-exit table:   tau   accuracy   mean steps");
         for (EarlyExitSettings.Row r : ev.table()) {

@@ -153,7 +153,7 @@ public final class ModelCommand implements Callable<Integer> {
                 JsonOut.print(spec.commandLine().getOut(), o);
             } else {
                 PrintWriter w = spec.commandLine().getOut();
-                w.printf(Locale.ROOT, "tau %.4f: %.2f %% in %.2f steps (full T %.2f %%) on %d held-out samples; wrote %s%n",
+                w.printf(Locale.ROOT, "tau %.5f: %.2f %% in %.2f steps (full T %.2f %%) on %d held-out samples; wrote %s%n",
                         e.confidenceThreshold(), 100 * e.accuracy(), e.meanSteps(), 100 * e.fullAccuracy(), e.samples(), target);
                 w.flush();
             }
