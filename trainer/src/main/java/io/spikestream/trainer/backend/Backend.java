@@ -140,6 +140,15 @@ public interface Backend extends AutoCloseable {
      */
     void sgdStep(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay);
 
+    /**
+     * Bytes this backend can still allocate for tensors (and for its convolution scratch), so that
+     * callers refuse work that cannot fit with a clear message instead of being killed; unknown:
+     * {@code Long.MAX_VALUE}.
+     */
+    default long availableBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** Waits for queued work (no-op on the CPU). */
     default void synchronize() {
     }

@@ -117,6 +117,7 @@ public final class BpttNetwork implements AutoCloseable {
 
         Workspace(int batch) {
             this.batch = batch;
+            checkMemory(batch);
             int n = spec.layers().size();
             int tb = timesteps * batch;
             input = keep(be.allocate(shape(tb, spec.inputShape(0))));
@@ -150,6 +151,36 @@ public final class BpttNetwork implements AutoCloseable {
         @Override
         public void close() {
             all.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Bytes BPTT needs for a batch: per hidden layer its output and gradient, plus membrane and
+     * normalised input of spiking layers, for all T steps; plus the largest convolution's scratch
+     * (im2col of a dense convolution holds 9× its input).
+     */
+    public static long workspaceBytes(ModelSpec spec, int batch) {
+        long tb = (long) spec.timesteps() * batch;
+        long floats = tb * spec.input().size();
+        long scratch = 0;
+        for (int i = 0; i < spec.readoutIndex(); i++) {
+            long out = tb * spec.outputSize(i);
+            floats += (spec.spiking(i) ? 4 : 2) * out;
+            if (spec.layers().get(i) instanceof Conv3x3) {
+                scratch = Math.max(scratch, 9 * Math.max(tb * spec.inputSize(i), out));
+            }
+        }
+        return 4 * (floats + scratch);
+    }
+
+    private void checkMemory(int batch) {
+        long need = workspaceBytes(spec, batch);
+        long have = be.availableBytes();
+        if (need > have) {
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                    "batch %d over T=%d needs about %.1f GB for BPTT activations and convolution scratch of %s,"
+                            + " but %s has about %.1f GB available; use a smaller batch",
+                    batch, timesteps, need / 1e9, spec.layerSpec(), be.implementation(), have / 1e9));
         }
     }
 

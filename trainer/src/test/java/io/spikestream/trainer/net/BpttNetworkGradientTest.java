@@ -117,6 +117,33 @@ class BpttNetworkGradientTest {
     }
 
     @Test
+    void aBatchThatCannotFitIsRefusedWithTheSizeInsteadOfBeingAllocated() {
+        ModelSpec spec = tinySpec("c4-p2-f6", 8, 4);
+        long need = BpttNetwork.workspaceBytes(spec, 64);
+        assertThat(need).isGreaterThan(BpttNetwork.workspaceBytes(spec, 8));
+        // the CPU backend with a pretend memory limit between the two batch sizes
+        Backend small = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("availableBytes")) {
+                        return need - 1;
+                    }
+                    try {
+                        return m.invoke(be, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (BpttNetwork net = new BpttNetwork(small, BnntParams.init(spec, 1), SpikeFunction.HEAVISIDE)) {
+            int fs = spec.input().size();
+            net.forward(new float[spec.timesteps() * 8 * fs], 8, true);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> net.forward(new float[spec.timesteps() * 64 * fs], 64, true))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("batch 64 over T=4 needs about").hasMessageContaining("use a smaller batch");
+        }
+    }
+
+    @Test
     void inferenceForwardMatchesTheSnnReferenceEngineStepByStep() {
         ModelSpec spec = tinySpec("c4-p2-c4-f6", 6, 4);
         Random rnd = new Random(3);

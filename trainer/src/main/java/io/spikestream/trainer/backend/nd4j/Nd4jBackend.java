@@ -523,6 +523,22 @@ public final class Nd4jBackend implements Backend {
         }
     }
 
+    /** MemAvailable of /proc/meminfo (off-heap ND4J memory comes from there), else the free heap. */
+    @Override
+    public long availableBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    String[] f = line.trim().split("\\s+");
+                    return Long.parseLong(f[1]) * 1024L;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
     @Override
     public void close() {
         // tensors are closed by their owners; ND4J's native state lives for the process
