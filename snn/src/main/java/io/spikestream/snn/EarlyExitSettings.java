@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param confidenceThreshold τ on the max softmax probability of the running score; 0 disables
  * @param marginThreshold     top-1 minus top-2 probability threshold; 0 disables
+ * @param minSteps            no confidence or margin exit before this many steps (≥ 1; 1 = after any step)
  * @param gammaExitStep       data-set-level BNTT exit step (number of steps, 1-based); 0 disables
  * @param gammaThreshold      the per-step mean γ threshold that picked {@code gammaExitStep}
  * @param tolerancePoints     allowed accuracy loss versus full T used to pick τ, percentage points
@@ -18,9 +19,9 @@ import java.util.List;
  * @param meanSteps           mean steps at τ on the calibration data
  * @param fullAccuracy        accuracy at full T on the calibration data
  * @param samples             number of calibration samples
- * @param table               the τ → (accuracy, mean steps) table
+ * @param table               the τ → (accuracy, mean steps) table, simulated with {@code minSteps}
  */
-public record EarlyExitSettings(float confidenceThreshold, float marginThreshold, int gammaExitStep,
+public record EarlyExitSettings(float confidenceThreshold, float marginThreshold, int minSteps, int gammaExitStep,
                                 float gammaThreshold, float tolerancePoints, float accuracy, float meanSteps,
                                 float fullAccuracy, int samples, List<Row> table) {
 
@@ -35,6 +36,9 @@ public record EarlyExitSettings(float confidenceThreshold, float marginThreshold
         if (!(marginThreshold >= 0f && marginThreshold <= 1f)) {
             throw new IllegalArgumentException("early exit: margin threshold " + marginThreshold + " outside 0..1");
         }
+        if (minSteps < 1) {
+            throw new IllegalArgumentException("early exit: min steps " + minSteps + " must be at least 1");
+        }
         if (gammaExitStep < 0) {
             throw new IllegalArgumentException("early exit: gamma exit step " + gammaExitStep + " is negative");
         }
@@ -46,33 +50,40 @@ public record EarlyExitSettings(float confidenceThreshold, float marginThreshold
 
     /** No early exit: every episode runs T steps. */
     public static EarlyExitSettings none() {
-        return new EarlyExitSettings(0f, 0f, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
+        return new EarlyExitSettings(0f, 0f, 1, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
     }
 
     /** Only a confidence threshold τ (e.g. a command-line override). */
     public static EarlyExitSettings confidence(float tau) {
-        return new EarlyExitSettings(tau, 0f, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
+        return new EarlyExitSettings(tau, 0f, 1, 0, 0f, 0f, 0f, 0f, 0f, 0, List.of());
     }
 
     public EarlyExitSettings withConfidenceThreshold(float tau) {
-        return new EarlyExitSettings(tau, marginThreshold, gammaExitStep, gammaThreshold, tolerancePoints, accuracy,
-                meanSteps, fullAccuracy, samples, table);
+        return new EarlyExitSettings(tau, marginThreshold, minSteps, gammaExitStep, gammaThreshold, tolerancePoints,
+                accuracy, meanSteps, fullAccuracy, samples, table);
     }
 
     public EarlyExitSettings withMarginThreshold(float margin) {
-        return new EarlyExitSettings(confidenceThreshold, margin, gammaExitStep, gammaThreshold, tolerancePoints,
+        return new EarlyExitSettings(confidenceThreshold, margin, minSteps, gammaExitStep, gammaThreshold, tolerancePoints,
                 accuracy, meanSteps, fullAccuracy, samples, table);
     }
 
     public EarlyExitSettings withGammaExitStep(int step) {
-        return new EarlyExitSettings(confidenceThreshold, marginThreshold, step, gammaThreshold, tolerancePoints,
-                accuracy, meanSteps, fullAccuracy, samples, table);
+        return new EarlyExitSettings(confidenceThreshold, marginThreshold, minSteps, step, gammaThreshold,
+                tolerancePoints, accuracy, meanSteps, fullAccuracy, samples, table);
+    }
+
+    /** The same settings with confidence and margin exits allowed from step {@code steps} on. */
+    public EarlyExitSettings withMinSteps(int steps) {
+        return new EarlyExitSettings(confidenceThreshold, marginThreshold, steps, gammaExitStep, gammaThreshold,
+                tolerancePoints, accuracy, meanSteps, fullAccuracy, samples, table);
     }
 
     public EarlyExit toProto() {
         EarlyExit.Builder b = EarlyExit.newBuilder()
                 .setConfidenceThreshold(confidenceThreshold)
                 .setMarginThreshold(marginThreshold)
+                .setMinSteps(minSteps)
                 .setGammaExitStep(gammaExitStep)
                 .setGammaThreshold(gammaThreshold)
                 .setTolerancePoints(tolerancePoints)
@@ -96,7 +107,13 @@ public record EarlyExitSettings(float confidenceThreshold, float marginThreshold
         if (e.getGammaExitStep() < 0 || e.getSamples() < 0) {
             throw new IllegalArgumentException("early exit: gamma_exit_step or samples out of range");
         }
-        return new EarlyExitSettings(e.getConfidenceThreshold(), e.getMarginThreshold(), e.getGammaExitStep(),
+        if (e.getMinSteps() < 0) { // uint32 above 2^31 − 1
+            throw new IllegalArgumentException("early exit: min_steps " + Integer.toUnsignedString(e.getMinSteps())
+                    + " out of range");
+        }
+        // 0 = written before min_steps existed: those checkpoints allowed an exit after any step
+        int minSteps = Math.max(1, e.getMinSteps());
+        return new EarlyExitSettings(e.getConfidenceThreshold(), e.getMarginThreshold(), minSteps, e.getGammaExitStep(),
                 e.getGammaThreshold(), e.getTolerancePoints(), e.getAccuracy(), e.getMeanSteps(), e.getFullAccuracy(),
                 e.getSamples(), rows);
     }

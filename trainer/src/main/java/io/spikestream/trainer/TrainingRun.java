@@ -263,10 +263,10 @@ public final class TrainingRun {
     }
 
     /**
-     * Early-exit calibration on held-out data (DESIGN.md §3): the τ with the fewest mean steps whose
-     * accuracy stays within 1 point of full-T accuracy (searched over {@link #candidateThresholds}; the
-     * stored table is the fixed grid), BNTT's γ exit step, and the accuracy after
-     * every step recorded in the provenance.
+     * Early-exit calibration on held-out data (DESIGN.md §3): the τ and minimum step count (1, 2 or 3) with
+     * the fewest mean steps whose accuracy stays within 1 point of full-T accuracy (τ searched over
+     * {@link #candidateThresholds}; the stored table is the fixed grid at the chosen minimum), BNTT's γ exit
+     * step, and the accuracy after every step recorded in the provenance.
      */
     public static BnntModel calibrate(BnntModel model, FramedSet heldOut, Backend be, int batch,
             java.util.function.Consumer<String> log) {
@@ -281,20 +281,25 @@ public final class TrainingRun {
                 ExitCalibration.DEFAULT_TOLERANCE_POINTS);
         float[] gammas = ExitCalibration.meanGammaPerStep(model);
         int gammaStep = ExitCalibration.gammaExitStep(gammas, ExitCalibration.DEFAULT_GAMMA_THRESHOLD);
-        // store the readable grid as the table, plus the chosen row
+        // store the readable grid at the chosen minimum as the table, plus the chosen row
         java.util.List<EarlyExitSettings.Row> table = new java.util.ArrayList<>(
-                ExitCalibration.table(scores, labels, CALIBRATION_THRESHOLDS));
+                ExitCalibration.table(scores, labels, CALIBRATION_THRESHOLDS, cal.minSteps()));
         if (cal.threshold() > 0) {
             table.add(new EarlyExitSettings.Row(cal.threshold(), cal.accuracy(), cal.meanSteps()));
             table.sort(java.util.Comparator.comparingDouble(EarlyExitSettings.Row::threshold));
         }
-        cal = new ExitCalibration.Result(cal.threshold(), cal.accuracy(), cal.meanSteps(), cal.fullAccuracy(),
-                cal.tolerancePoints(), cal.samples(), table);
+        cal = cal.withTable(table);
+        for (ExitCalibration.Candidate c : cal.candidates()) {
+            log.accept(String.format(Locale.ROOT, "  min steps %d: %s", c.minSteps(), c.threshold() > 0
+                    ? String.format(Locale.ROOT, "tau %.5f -> accuracy %.2f %% in %.2f steps", c.threshold(),
+                            100 * c.accuracy(), c.meanSteps())
+                    : "no tau beats full T within the tolerance"));
+        }
         log.accept(String.format(Locale.ROOT,
-                "early exit calibrated on %d held-out samples: tau %.5f -> accuracy %.2f %% in %.2f of %d steps"
-                        + " (full T %.2f %%); BNTT gamma exit step %s",
-                labels.length, cal.threshold(), 100 * cal.accuracy(), cal.meanSteps(), spec.timesteps(),
-                100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
+                "early exit calibrated on %d held-out samples: tau %.5f from step %d -> accuracy %.2f %% in %.2f of"
+                        + " %d steps (full T %.2f %%); BNTT gamma exit step %s",
+                labels.length, cal.threshold(), cal.minSteps(), 100 * cal.accuracy(), cal.meanSteps(),
+                spec.timesteps(), 100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
         Provenance.Builder prov = model.provenance().toBuilder().clearAccuracyByStep();
         for (float a : byStep) {
             prov.addAccuracyByStep(a);

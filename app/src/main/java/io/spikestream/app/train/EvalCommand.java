@@ -122,7 +122,10 @@ public final class EvalCommand implements Callable<Integer> {
         o.put("samples", ev.samples());
         o.put("accuracy", ev.accuracy());
         o.put("accuracy_by_step", ev.accuracyByStep());
-        o.put("early_exit", row(ev.exit()));
+        Map<String, Object> exit = row(ev.exit());
+        exit.put("min_steps", ev.minSteps());
+        o.put("early_exit", exit);
+        o.put("early_exit_table_min_steps", ev.minSteps());
         List<Map<String, Object>> table = new ArrayList<>();
         ev.table().forEach(r -> table.add(row(r)));
         o.put("early_exit_table", table);
@@ -149,9 +152,10 @@ public final class EvalCommand implements Callable<Integer> {
         for (int t = 0; t < ev.accuracyByStep().length; t++) {
             out.printf(Locale.ROOT, "  %2d  %6.2f %%%n", t + 1, 100 * ev.accuracyByStep()[t]);
         }
-        out.printf(Locale.ROOT, "early exit at the model's tau %.5f: %.2f %% in %.2f steps on average%n",
-                ev.exit().threshold(), 100 * ev.exit().accuracy(), ev.exit().meanSteps());
-        out.println("early-exit table:   tau   accuracy   mean steps");
+        out.printf(Locale.ROOT, "early exit at the model's tau %.5f, min steps %d: %.2f %% in %.2f steps on average%n",
+                ev.exit().threshold(), ev.minSteps(), 100 * ev.exit().accuracy(), ev.exit().meanSteps());
+        out.printf(Locale.ROOT, "early-exit table (min steps %d):%n", ev.minSteps());
+        out.println("                    tau   accuracy   mean steps");
         for (EarlyExitSettings.Row r : ev.table()) {
             out.printf(Locale.ROOT, "                  %6.4f  %6.2f %%   %6.2f%n", r.threshold(), 100 * r.accuracy(), r.meanSteps());
         }

@@ -145,6 +145,7 @@ public final class ModelCommand implements Callable<Integer> {
             o.put("checkpoint", target.toString());
             o.put("samples", e.samples());
             o.put("threshold", e.confidenceThreshold());
+            o.put("min_steps", e.minSteps());
             o.put("accuracy", e.accuracy());
             o.put("mean_steps", e.meanSteps());
             o.put("full_accuracy", e.fullAccuracy());
@@ -153,8 +154,9 @@ public final class ModelCommand implements Callable<Integer> {
                 JsonOut.print(spec.commandLine().getOut(), o);
             } else {
                 PrintWriter w = spec.commandLine().getOut();
-                w.printf(Locale.ROOT, "tau %.5f: %.2f %% in %.2f steps (full T %.2f %%) on %d held-out samples; wrote %s%n",
-                        e.confidenceThreshold(), 100 * e.accuracy(), e.meanSteps(), 100 * e.fullAccuracy(), e.samples(), target);
+                w.printf(Locale.ROOT, "tau %.5f, min steps %d: %.2f %% in %.2f steps (full T %.2f %%) on %d held-out"
+                        + " samples; wrote %s%n", e.confidenceThreshold(), e.minSteps(), 100 * e.accuracy(), e.meanSteps(),
+                        100 * e.fullAccuracy(), e.samples(), target);
                 w.flush();
             }
             return 0;
@@ -188,6 +190,7 @@ public final class ModelCommand implements Callable<Integer> {
         EarlyExitSettings e = m.earlyExit();
         Map<String, Object> exit = new LinkedHashMap<>();
         exit.put("confidence_threshold", e.confidenceThreshold());
+        exit.put("min_steps", e.minSteps());
         exit.put("accuracy", e.accuracy());
         exit.put("mean_steps", e.meanSteps());
         exit.put("full_accuracy", e.fullAccuracy());

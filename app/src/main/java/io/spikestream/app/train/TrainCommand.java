@@ -108,6 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.put("checkpoint", r.checkpoint().toString());
         o.put("accuracy_by_step", r.accuracyByStep());
         o.put("early_exit", Map.of("threshold", r.model().earlyExit().confidenceThreshold(),
+                "min_steps", r.model().earlyExit().minSteps(),
                 "accuracy", r.model().earlyExit().accuracy(), "mean_steps", r.model().earlyExit().meanSteps(),
                 "gamma_exit_step", r.model().earlyExit().gammaExitStep()));
         o.put("backend", r.backendDescription());

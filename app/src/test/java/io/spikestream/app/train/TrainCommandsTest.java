@@ -63,10 +63,13 @@ class TrainCommandsTest {
         assertThat(j.get("accuracy_by_step")).hasSize(4);
         assertThat(j.get("early_exit").has("threshold") && j.get("early_exit").has("accuracy")
                 && j.get("early_exit").has("mean_steps")).isTrue();
+        // the exit and the table are simulated with the checkpoint's minimum step count (1..3 from calibration)
+        assertThat(j.get("early_exit").get("min_steps").asInt()).isBetween(1, 3);
+        assertThat(j.get("early_exit_table_min_steps").asInt()).isEqualTo(j.get("early_exit").get("min_steps").asInt());
         assertThat(j.get("confusion")).hasSize(2);
         Run text = run("eval", "--model", model.toString(), "--data", data.toString(), "--dataset", "folders");
         assertThat(text.code()).isZero();
-        assertThat(text.out()).contains("accuracy by step").contains("confusion matrix");
+        assertThat(text.out()).contains("accuracy by step").contains("confusion matrix").contains(", min steps ");
     }
 
     @Test
@@ -81,6 +84,7 @@ class TrainCommandsTest {
         assertThat(j.get("layers").asText()).isEqualTo("c4-p2-f16-f2");
         assertThat(j.get("trained_on").get("command_line").asText()).startsWith("spikestream train --dataset folders");
         assertThat(j.get("accuracy_by_step")).hasSize(4);
+        assertThat(j.get("early_exit").get("min_steps").asInt()).isBetween(1, 3);
     }
 
     @Test
@@ -90,6 +94,7 @@ class TrainCommandsTest {
                 "--val-split", "0.25", "--backend", "cpu", "--out", copy.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().get("samples").asInt()).isEqualTo(8);
+        assertThat(r.json().get("min_steps").asInt()).isBetween(1, 3);
         assertThat(Files.exists(copy)).isTrue();
         Run wrongSplit = run("model", "calibrate", model.toString(), "--data", data.toString(), "--dataset", "folders",
                 "--val-split", "0.5", "--backend", "cpu", "--out", copy.toString());

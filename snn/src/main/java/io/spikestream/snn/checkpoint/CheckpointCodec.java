@@ -265,6 +265,10 @@ public final class CheckpointCodec {
             throw new CheckpointFormatException(source + ": early_exit.gamma_exit_step " + exit.gammaExitStep()
                     + " exceeds T=" + spec.timesteps());
         }
+        if (exit.minSteps() > spec.timesteps()) {
+            throw new CheckpointFormatException(source + ": early_exit.min_steps " + exit.minSteps()
+                    + " exceeds T=" + spec.timesteps());
+        }
         return new BnntModel(cp.getModelId(), spec, params, exit, cp.getProvenance());
     }
 

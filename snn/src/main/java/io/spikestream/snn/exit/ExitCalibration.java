@@ -10,9 +10,9 @@ import java.util.List;
  * Early-exit calibration on held-out data (issue 4, item 4), for the trainer and {@code eval}.
  *
  * <p>Input: for every sample the running score after every step ({@code scores[sample][step][class]},
- * steps 1..T as indices 0..T−1) and the labels. A confidence threshold τ is simulated exactly as
- * {@link ExitPolicy.Confidence} runs when serving: a sample stops at the first step whose
- * {@link ExitMetrics#confidence} is ≥ τ, else at T, and is predicted by the argmax there.
+ * steps 1..T as indices 0..T−1) and the labels. A confidence threshold τ with a minimum of m steps is
+ * simulated exactly as {@link ExitPolicy.Confidence} runs when serving: a sample stops at the first step
+ * ≥ m whose {@link ExitMetrics#confidence} is ≥ τ, else at T, and is predicted by the argmax there.
  * Accuracies are fractions (0..1); tolerances are percentage points (1 = 0.01).
  */
 public final class ExitCalibration {
@@ -22,6 +22,12 @@ public final class ExitCalibration {
     /** The τ grid tried by default. */
     public static final float[] DEFAULT_THRESHOLDS = {0.5f, 0.6f, 0.7f, 0.8f, 0.85f, 0.9f, 0.925f, 0.95f, 0.96f,
             0.97f, 0.98f, 0.99f, 0.995f, 0.999f};
+
+    /**
+     * The minimum step counts searched jointly with τ by default. A minimum of 2 or 3 keeps out samples that are
+     * confident and wrong after the first frame(s), which otherwise force τ up for every sample.
+     */
+    public static final int[] DEFAULT_MIN_STEPS = {1, 2, 3};
 
     /** Default tolerance: accuracy may drop at most 1 percentage point below full-T accuracy. */
     public static final float DEFAULT_TOLERANCE_POINTS = 1.0f;
@@ -33,23 +39,47 @@ public final class ExitCalibration {
     public static final float DEFAULT_GAMMA_THRESHOLD = 0.5f;
 
     /**
-     * The chosen τ and the whole table.
+     * The best τ for one minimum step count.
+     *
+     * @param minSteps  the minimum step count
+     * @param threshold the τ with the fewest mean steps within the tolerance at this minimum (0 = none beats T)
+     * @param accuracy  accuracy there (full-T accuracy when τ = 0)
+     * @param meanSteps mean steps there (T when τ = 0)
+     */
+    public record Candidate(int minSteps, float threshold, float accuracy, float meanSteps) {
+    }
+
+    /**
+     * The chosen τ and minimum step count, and the whole table.
      *
      * @param threshold       the chosen τ (0 = no early exit beats full T within the tolerance)
+     * @param minSteps        the chosen minimum step count (1 when τ = 0)
      * @param accuracy        accuracy at τ
      * @param meanSteps       mean steps at τ
      * @param fullAccuracy    accuracy at full T
      * @param tolerancePoints the tolerance used
      * @param samples         number of samples
-     * @param table           one row per τ tried, in the order given
+     * @param table           one row per τ tried, in the order given, simulated with {@code minSteps}
+     * @param candidates      the best τ for each minimum step count searched, in ascending order
      */
-    public record Result(float threshold, float accuracy, float meanSteps, float fullAccuracy, float tolerancePoints,
-                         int samples, List<EarlyExitSettings.Row> table) {
+    public record Result(float threshold, int minSteps, float accuracy, float meanSteps, float fullAccuracy,
+                         float tolerancePoints, int samples, List<EarlyExitSettings.Row> table,
+                         List<Candidate> candidates) {
+        public Result {
+            table = List.copyOf(table);
+            candidates = List.copyOf(candidates);
+        }
 
-        /** Settings for the checkpoint: τ, the table, and the given γ exit step and threshold (0 = none). */
+        /** The same result with another table (e.g. a readable grid instead of every τ searched). */
+        public Result withTable(List<EarlyExitSettings.Row> rows) {
+            return new Result(threshold, minSteps, accuracy, meanSteps, fullAccuracy, tolerancePoints, samples, rows,
+                    candidates);
+        }
+
+        /** Settings for the checkpoint: τ, min steps, the table, and the given γ exit step and threshold (0 = none). */
         public EarlyExitSettings toSettings(int gammaExitStep, float gammaThreshold) {
-            return new EarlyExitSettings(threshold, 0f, gammaExitStep, gammaThreshold, tolerancePoints, accuracy,
-                    meanSteps, fullAccuracy, samples, table);
+            return new EarlyExitSettings(threshold, 0f, minSteps, gammaExitStep, gammaThreshold, tolerancePoints,
+                    accuracy, meanSteps, fullAccuracy, samples, table);
         }
     }
 
@@ -85,7 +115,16 @@ public final class ExitCalibration {
 
     /** One row: accuracy and mean steps when exiting at the first step with confidence ≥ τ. */
     public static EarlyExitSettings.Row evaluate(float[][][] scores, int[] labels, float tau) {
+        return evaluate(scores, labels, tau, 1);
+    }
+
+    /**
+     * One row: accuracy and mean steps when exiting at the first step ≥ {@code minSteps} with confidence ≥ τ
+     * (a minimum above T means every sample runs T steps).
+     */
+    public static EarlyExitSettings.Row evaluate(float[][][] scores, int[] labels, float tau, int minSteps) {
         int steps = check(scores, labels);
+        checkMinSteps(minSteps);
         if (scores.length == 0) {
             return new EarlyExitSettings.Row(tau, 0f, 0f);
         }
@@ -93,7 +132,7 @@ public final class ExitCalibration {
         long stepSum = 0;
         for (int s = 0; s < scores.length; s++) {
             int used = steps;
-            for (int t = 0; t < steps; t++) {
+            for (int t = minSteps - 1; t < steps; t++) {
                 if (ExitMetrics.confidence(scores[s][t]) >= tau) {
                     used = t + 1;
                     break;
@@ -105,32 +144,90 @@ public final class ExitCalibration {
         return new EarlyExitSettings.Row(tau, (float) correct / scores.length, (float) stepSum / scores.length);
     }
 
-    /** The table τ → (accuracy, mean steps) for each τ, in the order given. */
+    /** The table τ → (accuracy, mean steps) for each τ, in the order given, exits allowed after any step. */
     public static List<EarlyExitSettings.Row> table(float[][][] scores, int[] labels, float[] thresholds) {
+        return table(scores, labels, thresholds, 1);
+    }
+
+    /** The table τ → (accuracy, mean steps) for each τ, in the order given, no exit before {@code minSteps}. */
+    public static List<EarlyExitSettings.Row> table(float[][][] scores, int[] labels, float[] thresholds,
+            int minSteps) {
         List<EarlyExitSettings.Row> rows = new ArrayList<>(thresholds.length);
         for (float tau : thresholds) {
             if (!(tau > 0f && tau <= 1f)) {
                 throw new IllegalArgumentException("threshold " + tau + " outside (0, 1]");
             }
-            rows.add(evaluate(scores, labels, tau));
+            rows.add(evaluate(scores, labels, tau, minSteps));
         }
         return rows;
     }
 
-    /**
-     * Picks the τ with the fewest mean steps whose accuracy is at least full-T accuracy minus
-     * {@code tolerancePoints} percentage points (ties: the higher accuracy, then the higher τ). When no τ
-     * qualifies the result has τ = 0 (no early exit) with full-T accuracy and T mean steps.
-     */
+    /** {@link #calibrate(float[][][], int[], float[], int[], float)} over {@link #DEFAULT_MIN_STEPS}. */
     public static Result calibrate(float[][][] scores, int[] labels, float[] thresholds, float tolerancePoints) {
+        return calibrate(scores, labels, thresholds, DEFAULT_MIN_STEPS, tolerancePoints);
+    }
+
+    /**
+     * Searches τ and the minimum step count jointly: picks the pair with the fewest mean steps whose accuracy is
+     * at least full-T accuracy minus {@code tolerancePoints} percentage points (ties: the smaller minimum; for
+     * one minimum, the higher accuracy, then the higher τ). When no pair qualifies the result has τ = 0 (no early
+     * exit) and minimum 1, with full-T accuracy and T mean steps.
+     */
+    public static Result calibrate(float[][][] scores, int[] labels, float[] thresholds, int[] minStepsOptions,
+            float tolerancePoints) {
         if (!(tolerancePoints >= 0f && tolerancePoints <= 100f)) {
             throw new IllegalArgumentException("tolerance " + tolerancePoints + " percentage points outside 0..100");
         }
+        if (minStepsOptions.length == 0) {
+            throw new IllegalArgumentException("no minimum step counts to search");
+        }
+        int[] options = minStepsOptions.clone();
+        java.util.Arrays.sort(options);
+        for (int i = 0; i < options.length; i++) {
+            checkMinSteps(options[i]);
+            if (i > 0 && options[i] == options[i - 1]) {
+                throw new IllegalArgumentException("minimum step count " + options[i] + " given twice");
+            }
+        }
         int steps = check(scores, labels);
         float full = fullAccuracy(scores, labels);
-        List<EarlyExitSettings.Row> rows = table(scores, labels, thresholds);
         // compare in whole samples to avoid float noise at the boundary
         double floor = full - tolerancePoints / 100.0 - 1e-9;
+        List<Candidate> candidates = new ArrayList<>(options.length);
+        List<EarlyExitSettings.Row> chosenTable = null;
+        Candidate chosen = null;
+        List<EarlyExitSettings.Row> firstTable = null;
+        for (int m : options) {
+            List<EarlyExitSettings.Row> rows = table(scores, labels, thresholds, m);
+            if (firstTable == null) {
+                firstTable = rows;
+            }
+            EarlyExitSettings.Row best = bestWithin(rows, floor);
+            Candidate c = best == null || best.meanSteps() >= steps
+                    ? new Candidate(m, 0f, full, steps)
+                    : new Candidate(m, best.threshold(), best.accuracy(), best.meanSteps());
+            candidates.add(c);
+            // ascending minimums and a strict comparison: ties keep the smaller minimum
+            if (c.threshold() > 0f && (chosen == null || c.meanSteps() < chosen.meanSteps())) {
+                chosen = c;
+                chosenTable = rows;
+            }
+        }
+        if (chosen == null) {
+            List<EarlyExitSettings.Row> rows = options[0] == 1 ? firstTable : table(scores, labels, thresholds, 1);
+            return new Result(0f, 1, full, steps, full, tolerancePoints, scores.length, rows, candidates);
+        }
+        return new Result(chosen.threshold(), chosen.minSteps(), chosen.accuracy(), chosen.meanSteps(), full,
+                tolerancePoints, scores.length, chosenTable, candidates);
+    }
+
+    /** {@link #calibrate} over {@link #DEFAULT_THRESHOLDS} and {@link #DEFAULT_MIN_STEPS}, 1-point tolerance. */
+    public static Result calibrate(float[][][] scores, int[] labels) {
+        return calibrate(scores, labels, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE_POINTS);
+    }
+
+    /** Fewest mean steps with accuracy ≥ floor; ties: the higher accuracy, then the higher τ. Null if none. */
+    private static EarlyExitSettings.Row bestWithin(List<EarlyExitSettings.Row> rows, double floor) {
         EarlyExitSettings.Row best = null;
         for (EarlyExitSettings.Row r : rows) {
             if (r.accuracy() < floor) {
@@ -142,16 +239,13 @@ public final class ExitCalibration {
                 best = r;
             }
         }
-        if (best == null || best.meanSteps() >= steps) {
-            return new Result(0f, full, steps, full, tolerancePoints, scores.length, rows);
-        }
-        return new Result(best.threshold(), best.accuracy(), best.meanSteps(), full, tolerancePoints, scores.length,
-                rows);
+        return best;
     }
 
-    /** {@link #calibrate} over {@link #DEFAULT_THRESHOLDS} with a 1-point tolerance. */
-    public static Result calibrate(float[][][] scores, int[] labels) {
-        return calibrate(scores, labels, DEFAULT_THRESHOLDS, DEFAULT_TOLERANCE_POINTS);
+    private static void checkMinSteps(int minSteps) {
+        if (minSteps < 1) {
+            throw new IllegalArgumentException("minimum step count " + minSteps + " must be at least 1");
+        }
     }
 
     /**

@@ -21,31 +21,56 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
      */
     ExitReason check(float[] scores, int stepsDone);
 
-    /** Stop when the max softmax probability of the running score reaches τ. */
-    record Confidence(float tau) implements ExitPolicy {
+    /**
+     * Stop when the max softmax probability of the running score reaches τ, but not before {@code minSteps}
+     * steps: a minimum keeps out the samples that are confident and wrong after the first frame or two.
+     */
+    record Confidence(float tau, int minSteps) implements ExitPolicy {
         public Confidence {
             if (!(tau > 0f && tau <= 1f)) {
                 throw new IllegalArgumentException("confidence threshold " + tau + " outside (0, 1]");
             }
+            checkMinSteps(minSteps);
+        }
+
+        /** Exit after any step. */
+        public Confidence(float tau) {
+            this(tau, 1);
         }
 
         @Override
         public ExitReason check(float[] scores, int stepsDone) {
-            return stepsDone >= 1 && ExitMetrics.confidence(scores) >= tau ? ExitReason.EXIT_REASON_CONFIDENCE : null;
+            return stepsDone >= minSteps && ExitMetrics.confidence(scores) >= tau
+                    ? ExitReason.EXIT_REASON_CONFIDENCE : null;
         }
     }
 
-    /** Stop when the top-1 minus top-2 softmax probability reaches {@code margin}. */
-    record Margin(float margin) implements ExitPolicy {
+    /**
+     * Stop when the top-1 minus top-2 softmax probability reaches {@code margin}, but not before
+     * {@code minSteps} steps.
+     */
+    record Margin(float margin, int minSteps) implements ExitPolicy {
         public Margin {
             if (!(margin > 0f && margin <= 1f)) {
                 throw new IllegalArgumentException("margin threshold " + margin + " outside (0, 1]");
             }
+            checkMinSteps(minSteps);
+        }
+
+        /** Exit after any step. */
+        public Margin(float margin) {
+            this(margin, 1);
         }
 
         @Override
         public ExitReason check(float[] scores, int stepsDone) {
-            return stepsDone >= 1 && ExitMetrics.margin(scores) >= margin ? ExitReason.EXIT_REASON_MARGIN : null;
+            return stepsDone >= minSteps && ExitMetrics.margin(scores) >= margin ? ExitReason.EXIT_REASON_MARGIN : null;
+        }
+    }
+
+    private static void checkMinSteps(int minSteps) {
+        if (minSteps < 1) {
+            throw new IllegalArgumentException("min steps " + minSteps + " must be at least 1");
         }
     }
 
@@ -101,15 +126,16 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
     }
 
     /**
-     * Confidence τ (if > 0), margin (if > 0), γ step (if > 0, below T), then max steps, checked in that order.
+     * Confidence τ (if > 0), margin (if > 0), both from {@code settings.minSteps()} on, γ step (if > 0, below
+     * T), then max steps, checked in that order.
      */
     static ExitPolicy of(EarlyExitSettings settings, int maxSteps) {
         List<ExitPolicy> list = new ArrayList<>();
         if (settings.confidenceThreshold() > 0f) {
-            list.add(new Confidence(settings.confidenceThreshold()));
+            list.add(new Confidence(settings.confidenceThreshold(), settings.minSteps()));
         }
         if (settings.marginThreshold() > 0f) {
-            list.add(new Margin(settings.marginThreshold()));
+            list.add(new Margin(settings.marginThreshold(), settings.minSteps()));
         }
         if (settings.gammaExitStep() > 0 && settings.gammaExitStep() < maxSteps) {
             list.add(new GammaStep(settings.gammaExitStep()));

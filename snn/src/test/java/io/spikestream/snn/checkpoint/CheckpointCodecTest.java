@@ -28,7 +28,7 @@ class CheckpointCodecTest {
         m.params().weight(0)[0] = Float.MIN_VALUE;
         m.params().weight(0)[1] = -0.0f;
         m.params().weight(0)[2] = Math.nextUp(1f);
-        EarlyExitSettings exit = new EarlyExitSettings(0.93f, 0f, 4, 0.5f, 1f, 0.95f, 3.2f, 0.96f, 100,
+        EarlyExitSettings exit = new EarlyExitSettings(0.93f, 0f, 2, 4, 0.5f, 1f, 0.95f, 3.2f, 0.96f, 100,
                 List.of(new EarlyExitSettings.Row(0.9f, 0.94f, 2.5f), new EarlyExitSettings.Row(0.93f, 0.95f, 3.2f)));
         Provenance prov = Provenance.newBuilder().setDataset("nmnist").setSeed(42).setEpochs(3).setBackend("cpu-nd4j")
                 .addAllAccuracyByStep(List.of(0.5f, 0.7f, 0.8f, 0.9f, 0.95f)).build();
@@ -54,6 +54,24 @@ class CheckpointCodecTest {
         // the id depends on the parameters only
         assertThat(CheckpointCodec.toProto(m.withEarlyExit(EarlyExitSettings.none())).getModelId())
                 .isEqualTo(back.modelId());
+    }
+
+    @Test
+    void minStepsRoundTripsAndOldCheckpointsReadAsOne() {
+        BnntModel m = model();
+        assertThat(CheckpointCodec.toProto(m).getEarlyExit().getMinSteps()).isEqualTo(2);
+        // a checkpoint written before min_steps existed has the field absent (0)
+        Checkpoint old = CheckpointCodec.toProto(m).toBuilder()
+                .setEarlyExit(CheckpointCodec.toProto(m).getEarlyExit().toBuilder().clearMinSteps()).build();
+        Path file = dir.resolve("old.ckpt");
+        CheckpointCodec.writeProto(file, old);
+        BnntModel back = CheckpointCodec.read(file);
+        assertThat(back.earlyExit().minSteps()).isEqualTo(1);
+        assertThat(back.earlyExit()).isEqualTo(m.earlyExit().withMinSteps(1));
+        Checkpoint tooLate = old.toBuilder().setEarlyExit(old.getEarlyExit().toBuilder().setMinSteps(6)).build();
+        assertThatThrownBy(() -> CheckpointCodec.fromProto(tooLate, "x.ckpt"))
+                .isInstanceOf(CheckpointFormatException.class)
+                .hasMessageContaining("x.ckpt").hasMessageContaining("min_steps 6 exceeds T=5");
     }
 
     @Test

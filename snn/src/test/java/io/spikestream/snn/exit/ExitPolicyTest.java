@@ -37,12 +37,39 @@ class ExitPolicyTest {
         assertThat(new ExitPolicy.GammaStep(4).check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
         assertThat(new ExitPolicy.MaxSteps(6).check(unsure, 6)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
 
-        ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 4, 0.5f, 1f, 0f, 0f, 0f, 0, List.of()), 6);
+        ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 1, 4, 0.5f, 1f, 0f, 0f, 0f, 0, List.of()), 6);
         assertThat(all.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE); // confidence checked first
         assertThat(all.check(new float[] {1.5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
         assertThat(all.check(unsure, 3)).isNull();
         assertThat(all.check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
         assertThatThrownBy(() -> new ExitPolicy.Confidence(1.5f)).hasMessageContaining("outside");
+    }
+
+    @Test
+    void minStepsHoldsBackConfidenceAndMarginExits() {
+        float[] sure = {5f, 0f, 0f};
+        ExitPolicy conf = new ExitPolicy.Confidence(0.95f, 3);
+        assertThat(conf.check(sure, 1)).isNull();
+        assertThat(conf.check(sure, 2)).isNull();
+        assertThat(conf.check(sure, 3)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(conf.check(sure, 4)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(new ExitPolicy.Confidence(0.95f)).isEqualTo(new ExitPolicy.Confidence(0.95f, 1));
+        ExitPolicy margin = new ExitPolicy.Margin(0.9f, 2);
+        assertThat(margin.check(sure, 1)).isNull();
+        assertThat(margin.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
+        assertThatThrownBy(() -> new ExitPolicy.Confidence(0.9f, 0)).hasMessageContaining("min steps 0");
+        assertThatThrownBy(() -> new ExitPolicy.Margin(0.9f, -1)).hasMessageContaining("min steps -1");
+        assertThatThrownBy(() -> EarlyExitSettings.confidence(0.9f).withMinSteps(0))
+                .hasMessageContaining("min steps 0");
+
+        // the minimum does not hold back the γ step or max steps
+        ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 4, 2, 0.5f, 1f, 0f, 0f, 0f, 0,
+                List.of()), 6);
+        assertThat(all.check(sure, 1)).isNull();
+        assertThat(all.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
+        assertThat(all.check(sure, 4)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(ExitPolicy.of(EarlyExitSettings.confidence(0.95f).withMinSteps(9), 6).check(sure, 6))
+                .isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
     }
 
     @Test
@@ -56,6 +83,9 @@ class ExitPolicyTest {
         ExitPolicy tau = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.confidence(0.9f)));
         assertThat(tau.check(new float[] {5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
         assertThat(tau.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        ExitPolicy late = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.confidence(0.9f).withMinSteps(2)));
+        assertThat(late.check(new float[] {5f, 0f, 0f}, 1)).isNull();
+        assertThat(late.check(new float[] {5f, 0f, 0f}, 2)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
         // a γ step at T is the same as max steps and is reported as such
         ExitPolicy gammaAtT = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.none().withGammaExitStep(5)));
         assertThat(gammaAtT.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
