@@ -1,6 +1,7 @@
 package io.spikestream.events.dataset;
 
 import io.spikestream.events.EventBatch;
+import io.spikestream.events.NaturalOrder;
 import io.spikestream.events.io.Recordings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -315,39 +316,7 @@ public final class Dataset {
         return dot < 0 ? "" : n.substring(dot);
     }
 
-    /** Natural order: digit runs compare as numbers, the rest as text; ties broken by plain order. */
-    static final Comparator<String> NATURAL = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            char ca = a.charAt(i);
-            char cb = b.charAt(j);
-            if (Character.isDigit(ca) && Character.isDigit(cb)) {
-                int si = i;
-                int sj = j;
-                while (i < a.length() && Character.isDigit(a.charAt(i))) {
-                    i++;
-                }
-                while (j < b.length() && Character.isDigit(b.charAt(j))) {
-                    j++;
-                }
-                String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
-                String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
-                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
-                if (c != 0) {
-                    return c;
-                }
-            } else {
-                if (ca != cb) {
-                    return Character.compare(ca, cb);
-                }
-                i++;
-                j++;
-            }
-        }
-        int c = Integer.compare(a.length() - i, b.length() - j);
-        return c != 0 ? c : a.compareTo(b);
-    };
+    static final Comparator<String> NATURAL = NaturalOrder.INSTANCE;
 
     @Override
     public String toString() {

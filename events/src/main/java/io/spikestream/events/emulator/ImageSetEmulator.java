@@ -1,6 +1,7 @@
 package io.spikestream.events.emulator;
 
 import io.spikestream.events.EventBatch;
+import io.spikestream.events.NaturalOrder;
 import io.spikestream.events.io.Aedat2Writer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -9,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;

@@ -1,10 +1,16 @@
-package io.spikestream.events.emulator;
+package io.spikestream.events;
 
 import java.util.Comparator;
 
-/** File names compared with digit runs as numbers (img_9 before img_10), then as plain strings. */
-final class NaturalOrder implements Comparator<String> {
-    static final NaturalOrder INSTANCE = new NaturalOrder();
+/**
+ * File names compared with digit runs as numbers (img_9 before img_10), then as plain strings: the
+ * deterministic order of data sets and image folders.
+ */
+public final class NaturalOrder implements Comparator<String> {
+    public static final NaturalOrder INSTANCE = new NaturalOrder();
+
+    private NaturalOrder() {
+    }
 
     @Override
     public int compare(String a, String b) {
