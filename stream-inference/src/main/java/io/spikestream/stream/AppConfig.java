@@ -46,10 +46,12 @@ public record AppConfig(String bootstrapServers, String applicationId, String in
 
     /**
      * Overrides of the checkpoint's calibrated exit rule; a null field keeps the checkpoint's value,
-     * {@code disabled} turns early exit off (every episode runs T steps or to the end of its sample).
+     * {@code disabled} turns early exit off (every episode runs T steps or to the end of its sample);
+     * {@code minSteps} is the step before which no confidence or margin exit fires (≥ 1).
      */
-    public record ExitOverrides(Float confidenceThreshold, Float marginThreshold, Integer gammaExitStep, boolean disabled) {
-        public static final ExitOverrides NONE = new ExitOverrides(null, null, null, false);
+    public record ExitOverrides(Float confidenceThreshold, Float marginThreshold, Integer gammaExitStep, boolean disabled,
+                                Integer minSteps) {
+        public static final ExitOverrides NONE = new ExitOverrides(null, null, null, false, null);
 
         public ExitOverrides {
             check("confidence threshold", confidenceThreshold);
@@ -57,6 +59,14 @@ public record AppConfig(String bootstrapServers, String applicationId, String in
             if (gammaExitStep != null && gammaExitStep < 0) {
                 throw new IllegalArgumentException("exit: gamma exit step " + gammaExitStep + " is negative");
             }
+            if (minSteps != null && minSteps < 1) {
+                throw new IllegalArgumentException("exit: min steps " + minSteps + " must be at least 1");
+            }
+        }
+
+        /** Keeps the checkpoint's minimum step count. */
+        public ExitOverrides(Float confidenceThreshold, Float marginThreshold, Integer gammaExitStep, boolean disabled) {
+            this(confidenceThreshold, marginThreshold, gammaExitStep, disabled, null);
         }
 
         private static void check(String what, Float v) {

@@ -82,6 +82,12 @@ public final class ClassifierTopology {
             }
             s = s.withGammaExitStep(o.gammaExitStep());
         }
+        if (o.minSteps() != null) {
+            if (o.minSteps() > t) {
+                throw new IllegalArgumentException("exit: min steps " + o.minSteps() + " exceeds the model's T=" + t);
+            }
+            s = s.withMinSteps(o.minSteps());
+        }
         return ExitPolicy.of(s, t);
     }
 

@@ -130,6 +130,24 @@ class ClassifierTopologyTest {
     }
 
     @Test
+    void minStepsOverrideHoldsBackTheConfidenceExit() {
+        float[] sure = new float[model.spec().numClasses()];
+        sure[0] = 50f;
+        AppConfig base = AppConfig.defaults("unused:9092");
+        io.spikestream.snn.exit.ExitPolicy early = ClassifierTopology.exitPolicy(
+                base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false)), model);
+        assertThat(early.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        io.spikestream.snn.exit.ExitPolicy late = ClassifierTopology.exitPolicy(
+                base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, 2)), model);
+        assertThat(late.check(sure, 1)).isNull();
+        assertThat(late.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        int t = model.spec().timesteps();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassifierTopology.exitPolicy(
+                base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, t + 1)), model))
+                .hasMessageContaining("min steps " + (t + 1) + " exceeds the model's T=" + t);
+    }
+
+    @Test
     void aSampleDecidedInsideItsLastPacketGetsExactlyOneClassification() {
         start(new AppConfig.ExitOverrides(0.01f, null, null, false));
         EventBatch s0 = Samples.random(TestModels.SENSOR, 300, 0, 5_000, 41);

@@ -85,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--exit-gamma-step", paramLabel = "STEP", description = "Override the BNTT γ exit step (0 disables).")
     String exitGammaStep;
 
+    @Option(names = "--exit-min-steps", paramLabel = "STEPS",
+            description = "Override the checkpoint's minimum number of steps before a confidence or margin exit (≥ 1).")
+    String exitMinSteps;
+
     @Option(names = "--no-early-exit", description = "Run every episode to T steps or the end of its sample.")
     boolean noEarlyExit;
 
@@ -175,6 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put("exit.confidence", exitConfidence);
         flags.put("exit.margin", exitMargin);
         flags.put("exit.gamma-step", exitGammaStep);
+        flags.put("exit.min-steps", exitMinSteps);
         flags.put("exit.disabled", noEarlyExit ? "true" : null);
         flags.put("engine", engine);
         flags.put("metrics.host", metricsHost);

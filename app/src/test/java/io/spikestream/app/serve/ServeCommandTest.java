@@ -81,4 +81,15 @@ class ServeCommandTest {
         assertThat(cl.execute("serve", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(SpikestreamCli.EXIT_USAGE);
         assertThat(err.toString()).contains("model");
     }
+
+    @Test
+    void aMinStepsOverrideBelowOneIsAUsageError() {
+        CommandLine cl = SpikestreamCli.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("serve", "--bootstrap-servers", "127.0.0.1:1", "--model", "m.ckpt", "--exit-min-steps", "0"))
+                .isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("exit.min-steps");
+    }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * <pre>
  * bootstrap.servers   application.id   model   threads   state.dir   idle.grace.ms   engine (sparse|dense)
  * topic.input   topic.output   topic.dead-letters
- * exit.confidence   exit.margin   exit.gamma-step   exit.disabled (true|false)
+ * exit.confidence   exit.margin   exit.gamma-step   exit.min-steps   exit.disabled (true|false)
  * metrics.host   metrics.port (0 = any free port, -1 = no endpoint)
  * kafka.&lt;any Kafka Streams or client property&gt;   (passed through as is, e.g. kafka.security.protocol)
  * </pre>
@@ -34,7 +34,7 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
     static final String ENV_PREFIX = "SPIKESTREAM_";
     static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "model", "threads", "state.dir",
             "idle.grace.ms", "engine", "topic.input", "topic.output", "topic.dead-letters", "exit.confidence",
-            "exit.margin", "exit.gamma-step", "exit.disabled", "metrics.host", "metrics.port");
+            "exit.margin", "exit.gamma-step", "exit.min-steps", "exit.disabled", "metrics.host", "metrics.port");
 
     /** Thrown for a missing or malformed setting; names the key and where it came from. */
     public static final class SettingsException extends IllegalArgumentException {
@@ -92,7 +92,8 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
                 .withEngine(r.engine())
                 .withExit(new AppConfig.ExitOverrides(r.fraction("exit.confidence"), r.fraction("exit.margin"),
                         values.containsKey("exit.gamma-step") ? r.integer("exit.gamma-step", 0, 0, 1 << 20) : null,
-                        r.bool("exit.disabled")))
+                        r.bool("exit.disabled"),
+                        values.containsKey("exit.min-steps") ? r.integer("exit.min-steps", 1, 1, 1 << 20) : null))
                 .withKafkaProperties(kafka);
         if (values.containsKey("state.dir")) {
             app = app.withStateDir(Path.of(values.get("state.dir")));

@@ -55,5 +55,15 @@ class ServeSettingsTest {
                 "exit.confidence", "2"))).hasMessageContaining("outside 0..1");
         assertThatThrownBy(() -> ServeSettings.resolve(new Properties(), Map.of(), Map.of("bootstrap.servers", "b", "model", "m",
                 "engine", "gpu"))).hasMessageContaining("sparse or dense");
+        assertThatThrownBy(() -> ServeSettings.resolve(new Properties(), Map.of(), Map.of("bootstrap.servers", "b", "model", "m",
+                "exit.min-steps", "0"))).hasMessageContaining("exit.min-steps").hasMessageContaining("outside 1..");
+    }
+
+    @Test
+    void minStepsOverrideIsReadAndAbsentKeepsTheCheckpoints() {
+        Map<String, String> base = Map.of("bootstrap.servers", "b:1", "model", "m");
+        assertThat(ServeSettings.resolve(new Properties(), Map.of(), base).app().exit().minSteps()).isNull();
+        ServeSettings s = ServeSettings.resolve(new Properties(), Map.of("SPIKESTREAM_EXIT_MIN_STEPS", "2"), base);
+        assertThat(s.app().exit()).isEqualTo(new AppConfig.ExitOverrides(null, null, null, false, 2));
     }
 }
