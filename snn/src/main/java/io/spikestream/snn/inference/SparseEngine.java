@@ -25,12 +25,47 @@ public final class SparseEngine implements InferenceEngine {
     private final FoldedNetwork net;
     /** conv: [in channel · 9 + ky · 3 + kx][out]; dense/readout: [input in (row, column, channel) order][out]. */
     private final float[][][] wt;
+    /**
+     * Spiking layers: the folded BN scale and shift of each step repeated over one output row
+     * ({@code [t][column · channels + channel]}), so the neuron pass over a row is one same-index loop.
+     */
+    private final float[][][] rowScale;
+    /** Below about four contributions per output position (under one four-way pass) a scatter is cheaper (measured). */
+    static final int DEFAULT_SCATTER_BELOW = 4;
+    private final int scatterBelow;
+    private final float[][][] rowShift;
 
     public SparseEngine(BnntModel model) {
+        this(model, DEFAULT_SCATTER_BELOW);
+    }
+
+    /**
+     * {@code scatterBelow}: a conv layer scatters its active inputs when they make fewer than this many
+     * contributions per output position on average, else it gathers (0: always gather; huge: always
+     * scatter). Both give the same bits; tests force each.
+     */
+    SparseEngine(BnntModel model, int scatterBelow) {
+        this.scatterBelow = scatterBelow;
         this.model = model;
         this.net = new FoldedNetwork(model);
         int n = net.kinds.length;
         wt = new float[n][][];
+        rowScale = new float[n][][];
+        rowShift = new float[n][][];
+        for (int l = 0; l < n; l++) {
+            if (net.scale[l] != null) {
+                int co = net.out[l][0];
+                int rowLen = net.out[l][2] * co;
+                rowScale[l] = new float[net.timesteps][rowLen];
+                rowShift[l] = new float[net.timesteps][rowLen];
+                for (int t = 0; t < net.timesteps; t++) {
+                    for (int i = 0; i < rowLen; i++) {
+                        rowScale[l][t][i] = net.scale[l][t][i % co];
+                        rowShift[l][t][i] = net.shift[l][t][i % co];
+                    }
+                }
+            }
+        }
         for (int l = 0; l < n; l++) {
             int ci = net.in[l][0];
             int h = net.in[l][1];
@@ -87,7 +122,6 @@ public final class SparseEngine implements InferenceEngine {
         final int[] idx;
         final float[] val;
         int count;
-        boolean binary;
 
         Active(int capacity) {
             idx = new int[capacity];
@@ -95,11 +129,35 @@ public final class SparseEngine implements InferenceEngine {
         }
     }
 
+    /**
+     * {@code a[o] += v1·w1[o]}, then {@code + v2·w2[o]} and so on: the same float operations in the same
+     * order as four separate passes (Java evaluates left to right and never fuses or reassociates), in
+     * one vectorized pass. A binary input's {@code 1·w} is {@code w} exactly.
+     */
+    static void add4(float[] a, float[] w1, float v1, float[] w2, float v2, float[] w3, float v3, float[] w4, float v4) {
+        for (int o = 0; o < a.length; o++) {
+            a[o] = (((a[o] + v1 * w1[o]) + v2 * w2[o]) + v3 * w3[o]) + v4 * w4[o];
+        }
+    }
+
+    static void add1(float[] a, float[] w, float v) {
+        for (int o = 0; o < a.length; o++) {
+            a[o] += v * w[o];
+        }
+    }
+
     private final class SparseSession implements InspectableSession {
+        /** Up to four gathered contributions not yet added: weight vector (index into the layer's) and input value. */
+        private final int[] pendingW = new int[4];
+        private final float[] pendingV = new float[4];
+        /** conv layers: start of each input position's entries in the active list, and the end. */
+        private final int[][] starts;
         private final Active input;
         private final Active[] outs;
-        /** Spiking layers: [position][channel] (dense layers: one position). */
+        /** Spiking layers: [output row][column · channels + channel] (dense layers: one row). */
         private final float[][][] acc;
+        /** Conv layers: one position's pre-activations while they are gathered. */
+        private final float[][] gathered;
         private final float[][][] membrane;
         private final float[][] pooled;
         private final float[] readoutAcc;
@@ -115,14 +173,19 @@ public final class SparseEngine implements InferenceEngine {
             acc = new float[n][][];
             membrane = new float[n][][];
             pooled = new float[n][];
+            starts = new int[n][];
+            gathered = new float[n][];
             for (int l = 0; l < n; l++) {
                 int[] out = net.out[l];
                 switch (net.kinds[l]) {
                     case CONV, DENSE -> {
-                        acc[l] = new float[out[1] * out[2]][out[0]];
-                        membrane[l] = new float[out[1] * out[2]][out[0]];
+                        acc[l] = new float[out[1]][out[2] * out[0]];
+                        membrane[l] = new float[out[1]][out[2] * out[0]];
+                        if (net.kinds[l] == FoldedNetwork.Kind.CONV) {
+                            starts[l] = new int[net.in[l][1] * net.in[l][2] + 1];
+                            gathered[l] = new float[out[0]];
+                        }
                         outs[l] = new Active(net.size(out));
-                        outs[l].binary = true;
                         Arrays.fill(outs[l].val, 1f);
                     }
                     case POOL -> {
@@ -173,7 +236,6 @@ public final class SparseEngine implements InferenceEngine {
             int c = net.in[0][0];
             int hw = net.in[0][1] * net.in[0][2];
             int n = 0;
-            boolean binary = true;
             int[] idx = input.idx;
             float[] val = input.val;
             for (int p = 0; p < hw; p++) {
@@ -182,24 +244,100 @@ public final class SparseEngine implements InferenceEngine {
                     if (v != 0f) {
                         idx[n] = p * c + k;
                         val[n++] = v;
-                        binary &= v == 1f;
                     }
                 }
             }
             input.count = n;
-            input.binary = binary;
         }
 
+        /**
+         * Gathers, for each output position, the active inputs of its 3×3 window in the canonical
+         * (row, column, channel) order into one pre-activation vector, four weight vectors per pass
+         * (fewer passes over the vector than one scatter per input and tap), then runs the neuron
+         * update of that position while the vector is in cache.
+         */
         private void conv(int l, int t, Active x) {
+            if ((long) x.count * 9 < (long) net.in[l][1] * net.in[l][2] * scatterBelow) {
+                convScatter(l, t, x);
+                return;
+            }
             final int ci = net.in[l][0];
             final int h = net.in[l][1];
             final int w = net.in[l][2];
-            final float[][] a = acc[l];
+            final float[] z = gathered[l];
+            final float[][] taps = wt[l];
+            final int[] idx = x.idx;
+            final float[] val = x.val;
+            final int[] st = starts[l];
+            // st[p]..st[p+1]: the active inputs at map position p (the list is in position order)
+            int e = 0;
+            final int count = x.count;
+            for (int p = 0, end = ci; p < h * w; p++, end += ci) {
+                st[p] = e;
+                while (e < count && idx[e] < end) {
+                    e++;
+                }
+            }
+            st[h * w] = count;
+            final int co = z.length;
+            final int[] pw = pendingW;
+            final float[] pv = pendingV;
+            int n = 0;
+            for (int oy = 0; oy < h; oy++) {
+                int y0 = Math.max(0, oy - 1);
+                int y1 = Math.min(h - 1, oy + 1);
+                float[] row = acc[l][oy];
+                for (int ox = 0; ox < w; ox++) {
+                    int x0 = Math.max(0, ox - 1);
+                    int x1 = Math.min(w - 1, ox + 1);
+                    int k = 0;
+                    boolean any = false;
+                    for (int iy = y0; iy <= y1; iy++) {
+                        int tapRow = (iy - oy + 1) * 3 - ox + 1;
+                        for (int ix = x0; ix <= x1; ix++) {
+                            int ip = iy * w + ix;
+                            int tap = tapRow + ix;
+                            int base = ip * ci;
+                            for (int a = st[ip], b = st[ip + 1]; a < b; a++) {
+                                pw[k] = (idx[a] - base) * 9 + tap;
+                                pv[k++] = val[a];
+                                if (k == 4) {
+                                    add4(z, taps[pw[0]], pv[0], taps[pw[1]], pv[1], taps[pw[2]], pv[2], taps[pw[3]], pv[3]);
+                                    k = 0;
+                                    any = true;
+                                }
+                            }
+                        }
+                    }
+                    for (int r = 0; r < k; r++) {
+                        add1(z, taps[pw[r]], pv[r]);
+                    }
+                    if (any || k > 0) {
+                        // a position without active inputs keeps its zeros
+                        System.arraycopy(z, 0, row, ox * co, co);
+                        Arrays.fill(z, 0f);
+                    }
+                }
+                n = fireRow(l, t, oy, n);
+            }
+            outs[l].count = n;
+        }
+
+        /**
+         * Few inputs: scatters each active input's weight vectors into the pre-activation rows of the
+         * up to nine outputs it feeds, cheaper than visiting every output's window. Inputs come in
+         * ascending order, so every pre-activation still receives them in the canonical order.
+         */
+        private void convScatter(int l, int t, Active x) {
+            final int ci = net.in[l][0];
+            final int h = net.in[l][1];
+            final int w = net.in[l][2];
+            final int co = net.out[l][0];
+            final float[][] rows = acc[l];
             final float[][] taps = wt[l];
             final int count = x.count;
             final int[] idx = x.idx;
             final float[] val = x.val;
-            final boolean binary = x.binary;
             for (int e = 0; e < count; e++) {
                 int j = idx[e];
                 int pos = j / ci;
@@ -214,51 +352,71 @@ public final class SparseEngine implements InferenceEngine {
                     if (oy < 0 || oy >= h) {
                         continue;
                     }
+                    float[] row = rows[oy];
                     for (int kx = 0; kx < 3; kx++) {
                         int ox = xx - kx + 1;
                         if (ox < 0 || ox >= w) {
                             continue;
                         }
-                        float[] ap = a[oy * w + ox];
                         float[] wp = taps[tapBase + ky * 3 + kx];
-                        if (binary) {
-                            for (int o = 0; o < ap.length; o++) {
-                                ap[o] += wp[o];
-                            }
-                        } else {
-                            for (int o = 0; o < ap.length; o++) {
-                                ap[o] += v * wp[o];
-                            }
+                        int off = ox * co;
+                        for (int o = 0; o < co; o++) {
+                            row[off + o] += v * wp[o];
                         }
                     }
                 }
             }
-            fireAll(l, t);
+            int n = 0;
+            for (int oy = 0; oy < h; oy++) {
+                n = fireRow(l, t, oy, n);
+            }
+            outs[l].count = n;
         }
 
-        /** The neuron pass over a spiking layer; lists its spikes (ascending) and clears the pre-activations. */
-        private void fireAll(int l, int t) {
-            final float[][] a = acc[l];
-            final float[][] u = membrane[l];
-            final float[] sc = net.scale[l][t];
-            final float[] sh = net.shift[l][t];
+        /**
+         * The neuron pass over one output row of a spiking layer: leak, folded BN, threshold and reset
+         * as same-index loops, then the row's spikes appended (ascending) to the layer's list from
+         * {@code n}; the row's pre-activations are cleared. Returns the new count.
+         */
+        private int fireRow(int l, int t, int r, int n) {
+            final float[] u = membrane[l][r];
+            final float[] a = acc[l][r];
+            final float[] sc = rowScale[l][t];
+            final float[] sh = rowShift[l][t];
             final float leak = net.leak;
             final float theta = net.theta;
             final int[] idx = outs[l].idx;
-            int n = 0;
-            int i = 0;
-            for (int p = 0; p < a.length; p++) {
-                float[] ap = a[p];
-                float[] up = u[p];
-                // the leak and BN update as a same-index loop (vectorized), then the threshold pass
-                FoldedNetwork.integrate(up, ap, sc, sh, leak);
-                for (int o = 0; o < up.length; o++, i++) {
-                    boolean spike = FoldedNetwork.fireIntegrated(up, o, theta);
-                    idx[n] = i;          // written always, kept only on a spike: no unpredictable branch
+            final int base = r * u.length;
+            if (theta == 1f) {
+                // spike ⇔ v > 1: v − 1 is then at least 2⁻²³ (the float after 1), so s is exactly 1,
+                // otherwise v − 1 ≤ 0 and s is 0 (NaN stays NaN: no spike, as v > 1 is false);
+                // v − s is the reset by subtraction, and v − 0 = v. Branch-free, so it vectorizes.
+                for (int o = 0; o < u.length; o++) {
+                    float v = leak * u[o] + (a[o] * sc[o] + sh[o]);
+                    float s = Math.min(Math.max((v - 1f) * 0x1p24f, 0f), 1f);
+                    u[o] = v - s;
+                    a[o] = s;
+                }
+                for (int o = 0; o < a.length; o++) {
+                    float s = a[o];
+                    a[o] = 0f;
+                    idx[n] = base + o;   // written always, kept only on a spike: no unpredictable branch
+                    n += (int) s;        // 1 or 0 (NaN converts to 0): no branch either
+                }
+            } else {
+                FoldedNetwork.integrate(u, a, sc, sh, leak);
+                for (int o = 0; o < u.length; o++) {
+                    boolean spike = FoldedNetwork.fireIntegrated(u, o, theta);
+                    idx[n] = base + o;
                     n += spike ? 1 : 0;
                 }
             }
-            outs[l].count = n;
+            return n;
+        }
+
+        /** The neuron pass of a fully connected spiking layer; lists its spikes and clears the pre-activations. */
+        private void fireAll(int l, int t) {
+            outs[l].count = fireRow(l, t, 0, 0);
         }
 
         private void pool(int l, Active x) {
@@ -282,41 +440,32 @@ public final class SparseEngine implements InferenceEngine {
             // collect in ascending order (the canonical order of the next layer's sums) and clear;
             // a scan of the small pooled map is cheaper than sorting the touched entries
             Active out = outs[l];
+            final int[] oi = out.idx;
+            final float[] ov = out.val;
             int n = 0;
-            boolean binary = true;
             for (int k = 0; k < p.length; k++) {
                 float v = p[k];
-                if (v != 0f) {
-                    out.idx[n] = k;
-                    out.val[n++] = v;
-                    binary &= v == 1f;
-                    p[k] = 0f;
-                }
+                oi[n] = k;           // written always, kept only when non-zero: no unpredictable branch
+                ov[n] = v;
+                n += v != 0f ? 1 : 0;
+                p[k] = 0f;
             }
             out.count = n;
-            out.binary = binary;
         }
 
+        /** Adds the weight rows of the active inputs in order, four rows per pass over {@code a}. */
         private void scatterDense(int l, Active x, float[] a) {
             final float[][] rows = wt[l];
             final int count = x.count;
             final int[] idx = x.idx;
             final float[] val = x.val;
-            if (x.binary) {
-                for (int e = 0; e < count; e++) {
-                    float[] wr = rows[idx[e]];
-                    for (int o = 0; o < a.length; o++) {
-                        a[o] += wr[o];
-                    }
-                }
-            } else {
-                for (int e = 0; e < count; e++) {
-                    float[] wr = rows[idx[e]];
-                    float v = val[e];
-                    for (int o = 0; o < a.length; o++) {
-                        a[o] += v * wr[o];
-                    }
-                }
+            int e = 0;
+            for (; e + 4 <= count; e += 4) {
+                add4(a, rows[idx[e]], val[e], rows[idx[e + 1]], val[e + 1], rows[idx[e + 2]], val[e + 2],
+                        rows[idx[e + 3]], val[e + 3]);
+            }
+            for (; e < count; e++) {
+                add1(a, rows[idx[e]], val[e]);
             }
         }
 
@@ -367,10 +516,14 @@ public final class SparseEngine implements InferenceEngine {
             }
             float[][] m = membrane[layer];
             int c = net.out[layer][0];
-            float[] chw = new float[m.length * c];
-            for (int pos = 0; pos < m.length; pos++) {
-                for (int k = 0; k < c; k++) {
-                    chw[k * m.length + pos] = m[pos][k];
+            int w = net.out[layer][2];
+            int hw = m.length * w;
+            float[] chw = new float[hw * c];
+            for (int y = 0; y < m.length; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int k = 0; k < c; k++) {
+                        chw[k * hw + y * w + x] = m[y][x * c + k];
+                    }
                 }
             }
             return chw;

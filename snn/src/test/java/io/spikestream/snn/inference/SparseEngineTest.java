@@ -29,36 +29,48 @@ class SparseEngineTest {
     })
     void equalsTheDenseReferenceOnEveryOutput(String arch, int w, int h, long seed) {
         int steps = 6;
-        ModelSpec spec = TinyNets.spec(arch, w, h, steps, 4);
-        BnntModel model = TinyNets.randomModel(spec, seed);
-        InspectableSession dense = new DenseReferenceEngine(model).newSession();
-        InspectableSession sparse = new SparseEngine(model).newSession();
-        SplittableRandom r = new SplittableRandom(seed);
-        long spikes = 0;
-        for (double density : new double[] {0.0, 0.01, 0.05, 0.2, 0.6}) {
-            for (int maxCount : new int[] {1, 3}) {
-                dense.reset();
-                sparse.reset();
-                for (int t = 0; t < steps; t++) {
-                    float[] frame = TinyNets.randomFrame(spec.input().size(), density, maxCount, r);
-                    float[] a = dense.step(frame).clone();
-                    float[] b = sparse.step(frame);
-                    String where = arch + " density " + density + " counts<=" + maxCount + " step " + t;
-                    assertClose(b, a, where + " scores");
-                    for (int l = 0; l < spec.layers().size(); l++) {
-                        float[] out = dense.layerOutput(l);
-                        assertClose(sparse.layerOutput(l), out, where + " layer " + l + " output");
-                        if (spec.spiking(l)) {
-                            assertClose(sparse.membrane(l), dense.membrane(l), where + " layer " + l + " membrane");
-                            for (float v : out) {
-                                spikes += v > 0 ? 1 : 0;
+        for (float theta : new float[] {1f, 0.75f}) { // θ = 1 takes the branch-free threshold
+            ModelSpec spec = TinyNets.spec(arch, w, h, steps, 4).withThreshold(theta);
+            BnntModel model = TinyNets.randomModel(spec, seed);
+            InspectableSession dense = new DenseReferenceEngine(model).newSession();
+            // the default, always gathering and always scattering conv layers
+            InspectableSession[] sparse = {
+                    new SparseEngine(model).newSession(),
+                    new SparseEngine(model, 0).newSession(),
+                    new SparseEngine(model, Integer.MAX_VALUE / 16).newSession()};
+            SplittableRandom r = new SplittableRandom(seed);
+            long spikes = 0;
+            for (double density : new double[] {0.0, 0.01, 0.05, 0.2, 0.6}) {
+                for (int maxCount : new int[] {1, 3}) {
+                    dense.reset();
+                    for (InspectableSession s : sparse) {
+                        s.reset();
+                    }
+                    for (int t = 0; t < steps; t++) {
+                        float[] frame = TinyNets.randomFrame(spec.input().size(), density, maxCount, r);
+                        float[] a = dense.step(frame).clone();
+                        for (int k = 0; k < sparse.length; k++) {
+                            InspectableSession s = sparse[k];
+                            float[] b = s.step(frame);
+                            String where = arch + " theta " + theta + " engine " + k + " density " + density
+                                    + " counts<=" + maxCount + " step " + t;
+                            assertClose(b, a, where + " scores");
+                            for (int l = 0; l < spec.layers().size(); l++) {
+                                float[] out = dense.layerOutput(l);
+                                assertClose(s.layerOutput(l), out, where + " layer " + l + " output");
+                                if (spec.spiking(l)) {
+                                    assertClose(s.membrane(l), dense.membrane(l), where + " layer " + l + " membrane");
+                                    for (float v : out) {
+                                        spikes += v > 0 ? 1 : 0;
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
+            assertThat(spikes).as("the comparison must exercise spiking").isGreaterThan(100);
         }
-        assertThat(spikes).as("the comparison must exercise spiking").isGreaterThan(100);
     }
 
     @Test
