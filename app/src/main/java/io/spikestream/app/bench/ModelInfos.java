@@ -17,6 +17,7 @@ public final class ModelInfos {
         d.put("architecture", model.spec().architecture());
         d.put("framing", model.spec().framing().describe());
         d.put("confidence_threshold", model.earlyExit().confidenceThreshold());
+        d.put("min_steps", model.earlyExit().minSteps());
         if (model.provenance() != null) {
             d.put("trained_on", model.provenance().getDataset());
         }
