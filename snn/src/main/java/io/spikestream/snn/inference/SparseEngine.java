@@ -5,20 +5,29 @@ import java.util.Arrays;
 
 /**
  * The event-driven engine (default for serving). Spikes are binary and sparse, so each layer only
- * does work for its active inputs: every non-zero input (a spike, a pooled spike fraction, a frame
- * count of any size) scatter-adds its weight column into the layer's pre-activations; then one pass
- * over the layer's neurons applies the leak, BN folded into a scale and shift per channel and step,
- * fires and resets, and lists the spikes for the next layer. Pooling scatters spikes into the pooled map.
+ * does work for its active inputs (a spike, a pooled spike fraction, a frame count of any size), listed
+ * in ascending (row, column, channel) order:
  *
- * <p>Pre-activations and membranes are stored as one small array per map position holding all
- * channels, and weights as one array per (input channel, tap) of all output channels, or per input of
- * a fully connected layer. Every scatter is then {@code acc[o] += v·w[o]} over two arrays indexed
- * alike, the loop shape HotSpot's C2 vectorizes (offset-shifted array pairs it does not).
+ * <ul>
+ *   <li>conv, many inputs: for each output position, the active inputs of its 3×3 window are gathered
+ *       in that order and their weight vectors (all output channels) added to one pre-activation
+ *       vector, four per pass ({@link #add4}); few inputs (under {@code scatterBelow} contributions per
+ *       output on average): each input scatters its nine weight vectors instead;
+ *   <li>fully connected: the weight rows of the active inputs, four per pass;
+ *   <li>then per output row one pass applies the leak, BN folded into a scale and shift per channel and
+ *       step (repeated over the row), the threshold and the reset, branch-free, and lists the spikes;
+ *   <li>pooling adds each input's quarter to the pooled index looked up in a table.
+ * </ul>
  *
- * <p>Active inputs are always listed in ascending (row, column, channel) order, so every
- * pre-activation receives its contributions in the canonical order of {@link DenseReferenceEngine};
- * skipped zero inputs would have added nothing, and the neuron update is the same arithmetic. The two
- * engines therefore agree bit for bit.
+ * <p>Vectors are whole arrays indexed alike ({@code a[o] += v·w[o]}, weights as one array per (input
+ * channel, tap) or per input): the loop shape HotSpot's C2 vectorizes; offset-shifted array pairs it
+ * does not, and loops over one position's 32–64 channels cost mostly their fixed overhead, hence the
+ * four-at-a-time passes and the row-long neuron pass.
+ *
+ * <p>Every pre-activation receives its contributions in the canonical order of {@link
+ * DenseReferenceEngine} (gather and scatter alike, and {@code add4} is the same four additions in the
+ * same order); skipped zero inputs would have added nothing, and the neuron update is the same
+ * arithmetic. The two engines therefore agree bit for bit.
  */
 public final class SparseEngine implements InferenceEngine {
     private final BnntModel model;
