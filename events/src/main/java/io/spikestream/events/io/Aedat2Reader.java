@@ -22,7 +22,7 @@ import java.util.Locale;
  * </ul>
  * Timestamps are unsigned 32-bit µs; a drop of more than 2^31 is a counter wrap and adds 2^32.
  */
-final class Aedat2Reader implements RecordingReader {
+final class Aedat2Reader extends StreamReader {
 
     /** jAER address layouts. */
     enum Layout {
@@ -59,27 +59,21 @@ final class Aedat2Reader implements RecordingReader {
     private static final long WRAP = 1L << 32;
     private static final long HALF = 1L << 31;
 
-    private final FileInput in;
     private final RecordingFormat format;
     private final Layout layout;
-    private final SensorGeometry geometry;
-    private final boolean rejectBackward;
     private final int eventSize;
     private final List<String> header;
 
-    private long special;
-    private long regressions;
     private long lastRaw = -1;
     private long wrapOffset;
-    private long lastT = Long.MIN_VALUE;
 
     Aedat2Reader(Path file, RecordingFormat format, ReadOptions options) {
-        if (format != RecordingFormat.AEDAT2 && format != RecordingFormat.AEDAT1) {
-            throw new IllegalArgumentException(format.toString());
-        }
+        super(new FileInput(file), options);
         this.format = format;
-        this.in = new FileInput(file);
         try {
+            if (format != RecordingFormat.AEDAT2 && format != RecordingFormat.AEDAT1) {
+                throw new IllegalArgumentException(format.toString());
+            }
             this.header = HeaderLines.read(in, (byte) '#', "#!END-HEADER");
             String version = header.isEmpty() ? null : header.get(0).trim();
             if (format == RecordingFormat.AEDAT2 && version != null && version.startsWith("#!AER-DAT")
@@ -94,7 +88,6 @@ final class Aedat2Reader implements RecordingReader {
         }
         this.geometry = layout.geometry;
         this.eventSize = format == RecordingFormat.AEDAT1 ? 6 : 8;
-        this.rejectBackward = options.rejectBackwardTime();
     }
 
     /** The header lines, marker included. */
@@ -109,31 +102,6 @@ final class Aedat2Reader implements RecordingReader {
     @Override
     public RecordingFormat format() {
         return format;
-    }
-
-    @Override
-    public SensorGeometry geometry() {
-        return geometry;
-    }
-
-    @Override
-    public long specialEvents() {
-        return special;
-    }
-
-    @Override
-    public long timestampRegressions() {
-        return regressions;
-    }
-
-    @Override
-    public long position() {
-        return in.offset();
-    }
-
-    @Override
-    public long size() {
-        return in.size();
     }
 
     @Override
@@ -265,8 +233,4 @@ final class Aedat2Reader implements RecordingReader {
         lastT = t;
     }
 
-    @Override
-    public void close() {
-        in.close();
-    }
 }

@@ -15,23 +15,16 @@ import java.nio.file.Path;
  * <p>The file carries no geometry: it is 34×34 (N-MNIST) when every event fits, else the smallest
  * array holding all events (N-Caltech101), found by a streaming pre-scan at open.
  */
-final class NmnistReader implements RecordingReader {
+final class NmnistReader extends StreamReader {
     static final int EVENT_SIZE = 5;
     static final int OVERFLOW_Y = 240;
     static final int OVERFLOW_STEP = 1 << 13;
 
-    private final FileInput in;
-    private final SensorGeometry geometry;
-    private final boolean rejectBackward;
-    private long special;
-    private long regressions;
     private long offset;
-    private long lastT = Long.MIN_VALUE;
 
     NmnistReader(Path file, ReadOptions options) {
         // N-MNIST files are a few kB: do not allocate a 1 MiB buffer for each of them
-        this.in = new FileInput(file, (int) Math.min(FileInput.DEFAULT_BUFFER, Math.max(4096, sizeOf(file) + 16)));
-        this.rejectBackward = options.rejectBackwardTime();
+        super(new FileInput(file, (int) Math.min(FileInput.DEFAULT_BUFFER, Math.max(4096, sizeOf(file) + 16))), options);
         try {
             this.geometry = scanGeometry();
         } catch (RuntimeException e) {
@@ -74,31 +67,6 @@ final class NmnistReader implements RecordingReader {
     @Override
     public RecordingFormat format() {
         return RecordingFormat.NMNIST;
-    }
-
-    @Override
-    public SensorGeometry geometry() {
-        return geometry;
-    }
-
-    @Override
-    public long specialEvents() {
-        return special;
-    }
-
-    @Override
-    public long timestampRegressions() {
-        return regressions;
-    }
-
-    @Override
-    public long position() {
-        return in.offset();
-    }
-
-    @Override
-    public long size() {
-        return in.size();
     }
 
     @Override
@@ -145,8 +113,4 @@ final class NmnistReader implements RecordingReader {
         return n;
     }
 
-    @Override
-    public void close() {
-        in.close();
-    }
 }
