@@ -113,6 +113,16 @@ public final class EventBuffer {
                 Arrays.copyOfRange(on, from, to), Arrays.copyOfRange(t, from, to));
     }
 
+    private byte[] scratch = new byte[0];
+
+    /** A reusable byte array of at least {@code n} bytes, so the codec copies packets without allocating. */
+    byte[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        return scratch;
+    }
+
     /** Sets the size after the codec wrote events directly into the raw arrays. */
     void commit(int newSize) {
         size = newSize;

@@ -142,7 +142,9 @@ public final class PacketCodec {
                     + packed.size() + " packed bytes");
         }
         int n = (int) count;
-        byte[] in = packed.toByteArray();
+        int length = packed.size();
+        byte[] in = out.scratch(length);
+        packed.copyTo(in, 0);
         int start = out.size();
         out.ensureSpace(n);
         int[] xs = out.rawX();
@@ -156,6 +158,10 @@ public final class PacketCodec {
         int pos = 0;
         long time = packet.getTBaseUs();
         for (int i = 0; i < n; i++) {
+            // long deltas of earlier events can use up the bytes that the count check reserved
+            if (pos >= length) {
+                throw new PacketFormatException("packed_events: event " + i + " missing (bytes end after event " + (i - 1) + ")");
+            }
             long dt;
             int b = in[pos++];
             if (b >= 0) {
@@ -164,7 +170,7 @@ public final class PacketCodec {
                 dt = b & 0x7F;
                 int shift = 7;
                 while (true) {
-                    if (pos >= in.length) {
+                    if (pos >= length) {
                         throw new PacketFormatException("packed_events: event " + i + " truncated in its time delta");
                     }
                     b = in[pos++];
@@ -178,7 +184,7 @@ public final class PacketCodec {
                     shift += 7;
                 }
             }
-            if (pos + abytes > in.length) {
+            if (pos + abytes > length) {
                 throw new PacketFormatException("packed_events: event " + i + " truncated in its address");
             }
             long addr = 0;
@@ -208,8 +214,8 @@ public final class PacketCodec {
             ons[j] = rest == 1;
             ts[j] = time;
         }
-        if (pos != in.length) {
-            throw new PacketFormatException("packed_events: " + (in.length - pos) + " bytes left after event_count = " + n + " events");
+        if (pos != length) {
+            throw new PacketFormatException("packed_events: " + (length - pos) + " bytes left after event_count = " + n + " events");
         }
         out.commit(start + n);
     }

@@ -137,6 +137,23 @@ class PacketCodecTest {
     }
 
     @Test
+    void rejectsPacketsWhoseLongDeltasLeaveNoByteForTheLastEvent() {
+        // 2 events x (1 + 1 address byte) = 4 bytes pass the count check, but event 0 takes all 4
+        byte[] bytes = {(byte) 0x80, (byte) 0x80, 0x01, 0x00};
+        EventPacket p = PacketCodec.encode(EventBatch.empty(new SensorGeometry(2, 2))).setEventCount(2)
+                .setPackedEvents(ByteString.copyFrom(bytes)).build();
+        EventBuffer reused = new EventBuffer(new SensorGeometry(2, 2));
+        // a buffer whose scratch is larger than the packet must not read its stale bytes
+        PacketCodec.decodeInto(PacketCodec.encode(randomBatch(new Random(3), new SensorGeometry(2, 2), 500)).build(), reused);
+        reused.clear();
+        assertThatThrownBy(() -> PacketCodec.decodeInto(p, reused)).isInstanceOf(PacketFormatException.class)
+                .hasMessageContaining("event 1 missing");
+        assertThatThrownBy(() -> PacketCodec.decode(p)).isInstanceOf(PacketFormatException.class)
+                .hasMessageContaining("event 1 missing");
+        assertThat(reused.size()).isZero();
+    }
+
+    @Test
     void rejectsCoordinatesOutsideTheDeclaredGeometry() {
         EventPacket p = valid().toBuilder()
                 .setGeometry(io.spikestream.proto.v1.SensorGeometry.newBuilder().setWidth(9).setHeight(10)).build();
