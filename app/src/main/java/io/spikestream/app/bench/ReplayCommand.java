@@ -11,6 +11,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +25,7 @@ import picocli.CommandLine.Option;
             "Each packet carries sample id, label, start/end of sample and its intended",
             "send time from an open-loop schedule (never from when a send finished)."})
 public final class ReplayCommand implements Callable<Integer> {
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
     @Mixin
     io.spikestream.app.cli.HelpOption help;
 
@@ -64,6 +68,33 @@ public final class ReplayCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "replay: %s, %d camera(s) at %s onto %s on %s%n", source.describe(), cameras,
                 config.maxSpeed() ? "max speed" : config.speed() + "x real time", config.topic(), bootstrapServers);
         err.flush();
+        // Ctrl-C/SIGTERM: stop sending, flush what the producer holds, print the summary, then let
+        // the JVM exit (it waits for this hook, at most SHUTDOWN_WAIT)
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "replay-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return replay(config, source, err, stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: nothing to remove
+            }
+        }
+    }
+
+    private int replay(ReplayConfig config, RecordingSource source, PrintWriter err, AtomicBoolean stop)
+            throws InterruptedException {
         ReplayResult r = Replayer.run(config, source, producer.toSettings(bootstrapServers), new ReplayListener() {
             @Override
             public void progress(long packets, long events, double seconds, double behindMs) {
@@ -71,7 +102,16 @@ public final class ReplayCommand implements Callable<Integer> {
                         seconds, packets, events, events / Math.max(seconds, 1e-9), behindMs);
                 err.flush();
             }
+
+            @Override
+            public boolean stopRequested() {
+                return stop.get();
+            }
         });
+        if (r.stopped()) {
+            err.println("replay: stopped by a signal; every packet sent was flushed to the broker");
+            err.flush();
+        }
         if (json) {
             JsonOut.print(spec.commandLine().getOut(), r.toJson());
         } else {

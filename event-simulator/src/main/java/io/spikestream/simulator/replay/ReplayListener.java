@@ -18,4 +18,12 @@ public interface ReplayListener {
     /** About once a second: totals so far and how far behind schedule the last packet was. */
     default void progress(long packets, long events, double seconds, double behindMs) {
     }
+
+    /**
+     * Polled before every packet: true ends the replay early (Ctrl-C), after which the producer is
+     * still flushed, so every packet already handed to it reaches the broker.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }

@@ -11,11 +11,12 @@ import java.util.Map;
  * @param behindP50Ms        median of (actual − intended) send time over all packets
  * @param behindMaxMs        the furthest behind any packet was sent
  * @param behindLastMs       how far behind the last packet was (a growing backlog ends high)
+ * @param stopped            the replay was asked to stop (Ctrl-C) before its schedule ended
  */
 public record ReplayResult(long packets, long events, long samples, double seconds, int cameras,
                            double offeredEventsPerS, double achievedEventsPerS,
                            double behindP50Ms, double behindP99Ms, double behindMaxMs, double behindLastMs,
-                           long bytes) {
+                           long bytes, boolean stopped) {
 
     /** The JSON object of {@code replay --json}. */
     public Map<String, Object> toJson() {
@@ -34,6 +35,7 @@ public record ReplayResult(long packets, long events, long samples, double secon
         behind.put("max", behindMaxMs);
         behind.put("last", behindLastMs);
         m.put("behind_schedule_ms", behind);
+        m.put("stopped_early", stopped);
         return m;
     }
 }

@@ -75,7 +75,12 @@ public final class Replayer {
         long lastBehind = 0;
         long nextProgress = origin + 1_000_000_000L;
         long realStart = WallClock.nowNs();
+        boolean stopped = false;
         while (!queue.isEmpty()) {
+            if (listener.stopRequested()) {
+                stopped = true;
+                break;
+            }
             Exception err = sendError.get();
             if (err != null) {
                 throw new ReplayException("send to topic " + config.topic() + " failed: " + err.getMessage(), err);
@@ -151,7 +156,7 @@ public final class Replayer {
         return new ReplayResult(packets, events, samples, taken, config.cameras(),
                 events / scheduled, events / taken,
                 behind.getValueAtPercentile(50) / 1e6, behind.getValueAtPercentile(99) / 1e6,
-                behind.getMaxValue() / 1e6, lastBehind / 1e6, bytes.get());
+                behind.getMaxValue() / 1e6, lastBehind / 1e6, bytes.get(), stopped);
     }
 
     /** A send failed (broker unreachable, topic missing, record too large ...). */

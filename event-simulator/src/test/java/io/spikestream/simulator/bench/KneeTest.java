@@ -26,7 +26,7 @@ class KneeTest {
                     .setEpisodeStartUs(0).setDecisionEventTimeUs(1000).setDecidingPacketIntendedSendNs(sent).build();
             t.record(c, sent + ms * 1_000_000L);
         }
-        ReplayResult r = new ReplayResult(n, n * 10L, n, 1, cameras, 1000.0 * cameras, 1000.0 * cameras, 0, 0, 0, 0, 0);
+        ReplayResult r = new ReplayResult(n, n * 10L, n, 1, cameras, 1000.0 * cameras, 1000.0 * cameras, 0, 0, 0, 0, 0, false);
         return LoadResult.of(cameras, r, t.snapshot());
     }
 

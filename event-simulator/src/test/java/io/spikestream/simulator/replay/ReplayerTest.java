@@ -187,4 +187,31 @@ class ReplayerTest {
         ReplayResult r = Replayer.run(c, source, mock(), ReplayListener.NONE);
         assertThat(r.samples()).isEqualTo(5);
     }
+
+    /** Ctrl-C: the replay stops before the next packet and still flushes what the producer holds. */
+    @Test
+    void aStopRequestEndsTheReplayAndFlushesWhatWasSent() throws Exception {
+        SampleSource source = SyntheticSamples.uniform(20, 40_000, 100, 4, 5);
+        // sends stay pending until flushed, as in a real producer's batch buffer
+        MockProducer<String, byte[]> pending = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        ReplayConfig c = new ReplayConfig("dvs-events", 1, Double.POSITIVE_INFINITY, false, null, 5_000, 64, 0, 0,
+                false, 1, "c-");
+        int[] polls = {0};
+        ReplayResult r = Replayer.run(c, source, pending, new ReplayListener() {
+            @Override
+            public boolean stopRequested() {
+                return ++polls[0] > 10;
+            }
+        });
+        assertThat(r.stopped()).isTrue();
+        assertThat(r.packets()).isEqualTo(10);
+        assertThat(pending.history()).hasSize(10);
+        assertThat(pending.flushed()).isTrue();
+        assertThat(r.toJson()).containsEntry("stopped_early", true);
+
+        ReplayResult whole = Replayer.run(c, source, mock(), ReplayListener.NONE);
+        assertThat(whole.stopped()).isFalse();
+        assertThat(whole.packets()).isGreaterThan(10);
+    }
 }
