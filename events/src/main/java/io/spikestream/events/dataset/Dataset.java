@@ -36,9 +36,23 @@ public final class Dataset {
     private final List<Sample> samples;
     private final DatasetSplit predefined;
     private final Orientation orientation;
+    /** Set for {@link DatasetKind#EMULATED_IMAGES}: samples are images, read through the emulator. */
+    private final EmulatedImages emulated;
+
+    /**
+     * The emulation seed of {@link DatasetKind#EMULATED_IMAGES} when none is given: the default of
+     * {@code spikestream events emulate --seed}.
+     */
+    public static final long DEFAULT_EMULATION_SEED = 1;
 
     private Dataset(Path root, DatasetKind kind, List<String> classNames, List<Sample> samples,
             DatasetSplit predefined, Orientation orientation) {
+        this(root, kind, classNames, samples, predefined, orientation, null);
+    }
+
+    private Dataset(Path root, DatasetKind kind, List<String> classNames, List<Sample> samples,
+            DatasetSplit predefined, Orientation orientation, EmulatedImages emulated) {
+        this.emulated = emulated;
         this.root = root;
         this.kind = kind;
         this.classNames = List.copyOf(classNames);
@@ -73,8 +87,24 @@ public final class Dataset {
             case NMNIST -> openNmnist(root, orientation);
             case CIFAR10_DVS -> openClassFolders(root, DatasetKind.CIFAR10_DVS, CIFAR10_CLASSES, orientation);
             case FOLDERS -> openClassFolders(root, DatasetKind.FOLDERS, null, orientation);
+            case EMULATED_IMAGES -> openEmulated(root, DEFAULT_EMULATION_SEED, orientation);
             case AUTO -> throw new IllegalStateException();
         };
+    }
+
+    /**
+     * Images in class folders as an emulated CIFAR10-DVS data set ({@link DatasetKind#EMULATED_IMAGES}):
+     * {@link #read(Sample)} returns what {@code spikestream events emulate --images dir --seed seed}
+     * writes for the sample's image, computed in memory. Classes, labels and sample order are those
+     * of a data set opened on that command's output, so seeded splits pick the same recordings.
+     */
+    public static Dataset openEmulated(Path dir, long seed, Orientation orientation) {
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException("image folder " + dir + " does not exist or is not a folder");
+        }
+        Path root = dir.toAbsolutePath().normalize();
+        EmulatedImages e = new EmulatedImages(root, io.spikestream.events.emulator.Cifar10DvsProtocol.defaults(), seed);
+        return new Dataset(root, DatasetKind.EMULATED_IMAGES, e.classNames(), e.samples(), null, orientation, e);
     }
 
     static DatasetKind detect(Path root) {
@@ -211,9 +241,17 @@ public final class Dataset {
         return Optional.ofNullable(predefined);
     }
 
-    /** Decodes a sample (whole recording) with this data set's orientation applied. */
+    /**
+     * Decodes a sample (whole recording) with this data set's orientation applied; for
+     * {@link DatasetKind#EMULATED_IMAGES}, emulates the recording of the sample's image.
+     */
     public EventBatch read(Sample sample) {
-        return orientation.apply(Recordings.readAll(sample.path()));
+        return orientation.apply(emulated != null ? emulated.read(sample) : Recordings.readAll(sample.path()));
+    }
+
+    /** The emulation seed of an {@link DatasetKind#EMULATED_IMAGES} data set; empty for recordings. */
+    public java.util.OptionalLong emulationSeed() {
+        return emulated == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(emulated.seed());
     }
 
     /**

@@ -165,27 +165,10 @@ public final class ImageSetEmulator {
         String rel = root.relativize(item.image()).toString().replace('\\', '/');
         BufferedImage image;
         try {
-            if (Files.size(item.image()) == 0) {
-                progress.itemDone(0, true);
-                return new Skipped(rel, "zero-size file");
-            }
-            String tooLarge = tooLarge(item.image());
-            if (tooLarge != null) {
-                progress.itemDone(0, true);
-                return new Skipped(rel, tooLarge);
-            }
-            image = ImageIO.read(item.image().toFile());
-        } catch (IOException | RuntimeException e) {
+            image = decode(item.image());
+        } catch (UnusableImageException e) {
             progress.itemDone(0, true);
-            return new Skipped(rel, "unreadable image: " + e.getMessage());
-        }
-        if (image == null) {
-            progress.itemDone(0, true);
-            return new Skipped(rel, "not a decodable image (no JPEG/PNG/BMP/GIF content)");
-        }
-        if (image.getWidth() < 1 || image.getHeight() < 1) {
-            progress.itemDone(0, true);
-            return new Skipped(rel, "image has no pixels");
+            return new Skipped(rel, e.getMessage());
         }
         EventBatch events = protocol.record(image, recorder, recordingSeed(seed, item));
         Path target = out.resolve(item.relativeOutput());
@@ -194,6 +177,53 @@ public final class ImageSetEmulator {
         stats.add(events);
         progress.itemDone(events.size(), false);
         return (long) events.size();
+    }
+
+    /** Why an image cannot be emulated (the message is the reason, as reported for skipped inputs). */
+    public static final class UnusableImageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnusableImageException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Decodes an image the way {@link #run} does (size checked in the header first).
+     *
+     * @throws UnusableImageException for a zero-size, too large, unreadable or undecodable file
+     */
+    public static BufferedImage decode(Path file) throws UnusableImageException {
+        BufferedImage image;
+        try {
+            if (Files.size(file) == 0) {
+                throw new UnusableImageException("zero-size file");
+            }
+            String tooLarge = tooLarge(file);
+            if (tooLarge != null) {
+                throw new UnusableImageException(tooLarge);
+            }
+            image = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new UnusableImageException("unreadable image: " + e.getMessage());
+        }
+        if (image == null) {
+            throw new UnusableImageException("not a decodable image (no JPEG/PNG/BMP/GIF content)");
+        }
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new UnusableImageException("image has no pixels");
+        }
+        return image;
+    }
+
+    /**
+     * The recording {@link #run} writes for {@code item}, emulated in memory: the same decoding,
+     * protocol, sensor pattern ({@code recorder} must be made from {@code protocol.sensorPattern(seed)})
+     * and per-recording seed.
+     */
+    public static EventBatch emulate(Item item, Cifar10DvsProtocol protocol, PictureRecorder recorder, long seed)
+            throws UnusableImageException {
+        return protocol.record(decode(item.image()), recorder, recordingSeed(seed, item));
     }
 
     /** Checks the size in the header before decoding, so a huge image cannot exhaust the heap. */

@@ -1,0 +1,125 @@
+package io.spikestream.events.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spikestream.events.EventBatch;
+import io.spikestream.events.emulator.Cifar10DvsProtocol;
+import io.spikestream.events.emulator.EmulationSummary;
+import io.spikestream.events.emulator.ImageSetEmulator;
+import io.spikestream.events.testing.SharedData;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Images read through the emulator equal the recordings `events emulate` writes for them. */
+class EmulatedImagesTest {
+    @TempDir
+    Path tmp;
+
+    private Path images() throws Exception {
+        Path root = tmp.resolve("images");
+        String[] classes = {"cat", "airplane"};
+        for (int c = 0; c < classes.length; c++) {
+            Path dir = Files.createDirectories(root.resolve(classes[c]));
+            for (int i = 0; i < 3; i++) {
+                BufferedImage im = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        int v = ((x + i) * 31 + y * (c + 1) * 17) & 0xFF;
+                        im.setRGB(x, y, v << 16 | (255 - v) << 8 | (v * 3 & 0xFF));
+                    }
+                }
+                ImageIO.write(im, "png", dir.resolve("img" + (i == 2 ? 10 : i) + ".png").toFile());
+            }
+        }
+        Files.writeString(root.resolve("cat/notes.txt"), "not an image");
+        return root;
+    }
+
+    @Test
+    void samplesLabelsOrderAndEventsEqualTheEmulatorsRecordings() throws Exception {
+        Path images = images();
+        Path out = tmp.resolve("out");
+        EmulationSummary s = ImageSetEmulator.run(ImageSetEmulator.plan(images, 0), out, Cifar10DvsProtocol.defaults(),
+                5, 2, (n, skipped) -> { });
+        assertThat(s.recordings()).isEqualTo(6);
+        Dataset recorded = Dataset.open(out);
+        Dataset emulated = Dataset.openEmulated(images, 5, Orientation.AS_DECODED);
+
+        assertThat(emulated.kind()).isEqualTo(DatasetKind.EMULATED_IMAGES);
+        assertThat(emulated.emulationSeed()).hasValue(5);
+        assertThat(recorded.emulationSeed()).isEmpty();
+        assertThat(emulated.classNames()).isEqualTo(recorded.classNames()).isEqualTo(Dataset.CIFAR10_CLASSES);
+        List<Sample> a = recorded.samples();
+        List<Sample> b = emulated.samples();
+        assertThat(b).extracting(Sample::id).containsExactly("airplane/img0.png", "airplane/img1.png",
+                "airplane/img10.png", "cat/img0.png", "cat/img1.png", "cat/img10.png");
+        assertThat(b).extracting(Sample::label).containsExactlyElementsOf(a.stream().map(Sample::label).toList());
+        for (int i = 0; i < a.size(); i++) {
+            EventBatch fromFile = recorded.read(a.get(i));
+            EventBatch inMemory = emulated.read(b.get(i));
+            assertThat(inMemory.size()).as(b.get(i).id()).isPositive();
+            assertThat(inMemory).as(b.get(i).id() + " vs " + a.get(i).id()).isEqualTo(fromFile);
+        }
+        // a seeded split picks the same recordings from both
+        DatasetSplit sa = recorded.splitRandom(2.0 / 3, 9);
+        DatasetSplit sb = emulated.splitRandom(2.0 / 3, 9);
+        assertThat(sb.test().stream().map(x -> b.indexOf(x)).toList())
+                .isEqualTo(sa.test().stream().map(x -> a.indexOf(x)).toList());
+        // another seed is another sensor and other noise
+        Dataset other = Dataset.openEmulated(images, 6, Orientation.AS_DECODED);
+        assertThat(other.read(other.samples().get(0))).isNotEqualTo(emulated.read(b.get(0)));
+        // the kind through open() uses the emulate command's default seed
+        assertThat(Dataset.open(images, DatasetKind.EMULATED_IMAGES).emulationSeed())
+                .hasValue(Dataset.DEFAULT_EMULATION_SEED);
+        // the orientation option applies as for recordings
+        Dataset flipped = Dataset.openEmulated(images, 5, Orientation.FLIP_X);
+        assertThat(flipped.read(flipped.samples().get(0))).isEqualTo(Orientation.FLIP_X.apply(emulated.read(b.get(0))));
+    }
+
+    @Test
+    void badImagesAndFoldersAreNamed() throws Exception {
+        Path images = images();
+        Files.write(images.resolve("cat/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        Dataset d = Dataset.openEmulated(images, 1, Orientation.AS_DECODED);
+        Sample broken = d.samples().stream().filter(x -> x.id().equals("cat/broken.jpg")).findFirst().orElseThrow();
+        assertThatThrownBy(() -> d.read(broken)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("broken.jpg").hasMessageContaining("unreadable image");
+        assertThatThrownBy(() -> Dataset.openEmulated(tmp.resolve("none"), 1, Orientation.AS_DECODED))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("does not exist");
+        Path empty = Files.createDirectories(tmp.resolve("empty/cat"));
+        assertThatThrownBy(() -> Dataset.openEmulated(empty.getParent(), 1, Orientation.AS_DECODED))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("holds no images");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.createDirectories(other.resolve("b"));
+        Files.createDirectories(other.resolve("a"));
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", other.resolve("b/x.png").toFile());
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", other.resolve("a/x.png").toFile());
+        assertThat(Dataset.openEmulated(other, 1, Orientation.AS_DECODED).classNames()).containsExactly("a", "b");
+    }
+
+    @Test
+    void realCifar10ImagesEqualTheirEmulatedRecordings() {
+        Path cifar = SharedData.require("data/cifar10/test");
+        Dataset emulated = Dataset.openEmulated(cifar, 3, Orientation.AS_DECODED);
+        assertThat(emulated.samples()).hasSize(10_000);
+        assertThat(emulated.classNames()).isEqualTo(Dataset.CIFAR10_CLASSES);
+        // three images across classes and indices, through the emulator's own run into AEDAT files
+        ImageSetEmulator.Plan all = ImageSetEmulator.plan(cifar, 0);
+        List<ImageSetEmulator.Item> picked = List.of(all.items().get(0), all.items().get(3_457), all.items().get(9_999));
+        Path out = tmp.resolve("out");
+        ImageSetEmulator.run(new ImageSetEmulator.Plan(cifar, picked, List.of()), out, Cifar10DvsProtocol.defaults(), 3, 2,
+                (n, skipped) -> { });
+        for (ImageSetEmulator.Item item : picked) {
+            Sample s = emulated.samples().stream().filter(x -> x.path().equals(item.image())).findFirst().orElseThrow();
+            assertThat(s.className()).isEqualTo(item.className());
+            EventBatch written = io.spikestream.events.io.Recordings.readAll(out.resolve(item.relativeOutput()));
+            assertThat(emulated.read(s)).as(item.relativeOutput()).isEqualTo(written);
+        }
+    }
+}
