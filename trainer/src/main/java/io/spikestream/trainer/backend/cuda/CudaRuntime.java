@@ -26,8 +26,7 @@ final class CudaRuntime {
         int[] count = new int[1];
         int rc = cudaGetDeviceCount(count);
         if (rc != cudart.cudaSuccess) {
-            return Optional.of("no usable CUDA device: cudaGetDeviceCount says " + cudaGetErrorString(rc).getString()
-                    + " (error " + rc + ")");
+            return Optional.of("no usable CUDA device: cudaGetDeviceCount says " + cudaErrorName(rc));
         }
         if (count[0] <= device) {
             return Optional.of("CUDA device " + device + " requested, " + count[0] + " present");
@@ -54,8 +53,13 @@ final class CudaRuntime {
 
     static void check(int rc, String what) {
         if (rc != cudart.cudaSuccess) {
-            throw new CudaException(what + " failed: " + cudaGetErrorString(rc).getString() + " (cuda error " + rc + ")");
+            throw new CudaException(what + " failed: " + cudaErrorName(rc));
         }
+    }
+
+    /** "cudaErrorNoDevice: no CUDA-capable device is detected (cuda error 100)". */
+    static String cudaErrorName(int rc) {
+        return cudart.cudaGetErrorName(rc).getString() + ": " + cudaGetErrorString(rc).getString() + " (cuda error " + rc + ")";
     }
 
     static void checkDriver(int rc, String what) {
@@ -64,17 +68,22 @@ final class CudaRuntime {
         }
     }
 
-    private static String driverErrorName(int rc) {
-        org.bytedeco.javacpp.PointerPointer<?> p = new org.bytedeco.javacpp.PointerPointer<>(1);
-        if (cudart.cuGetErrorString(rc, p) == 0 && p.get(0) != null) {
-            return new org.bytedeco.javacpp.BytePointer(p.get(0)).getString() + " (CUresult " + rc + ")";
+    /** "CUDA_ERROR_UNSUPPORTED_PTX_VERSION: the provided PTX was compiled with an unsupported toolchain (CUresult 222)". */
+    static String driverErrorName(int rc) {
+        return driverString(rc, true) + ": " + driverString(rc, false) + " (CUresult " + rc + ")";
+    }
+
+    private static String driverString(int rc, boolean name) {
+        try (org.bytedeco.javacpp.PointerPointer<?> p = new org.bytedeco.javacpp.PointerPointer<>(1)) {
+            int r = name ? cudart.cuGetErrorName(rc, p) : cudart.cuGetErrorString(rc, p);
+            return r == 0 && p.get(0) != null ? new org.bytedeco.javacpp.BytePointer(p.get(0)).getString() : "?";
         }
-        return "CUresult " + rc;
     }
 
     static void checkCublas(int rc, String what) {
         if (rc != 0) {
-            throw new CudaException(what + " failed: " + cublas.cublasGetStatusString(rc).getString() + " (cublas status " + rc + ")");
+            throw new CudaException(what + " failed: " + cublas.cublasGetStatusName(rc).getString() + ": "
+                    + cublas.cublasGetStatusString(rc).getString() + " (cublas status " + rc + ")");
         }
     }
 

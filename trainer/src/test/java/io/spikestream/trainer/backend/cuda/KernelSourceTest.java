@@ -1,6 +1,7 @@
 package io.spikestream.trainer.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,17 @@ class KernelSourceTest {
     void everyLaunchedKernelIsDefinedWithTheHostsParameterList() {
         Map<String, String> defined = sourceSignatures(KernelSource.text());
         assertThat(defined).containsExactlyInAnyOrderEntriesOf(KernelSource.SIGNATURES);
+    }
+
+    @Test
+    void targetsTheDevicesOwnArchitectureAsMachineCodeElsePtxForTheNewestBelow() {
+        int[] nvrtc131 = {75, 80, 86, 87, 88, 89, 90, 100, 103, 110, 120, 121};
+        assertThat(Kernels.target(90, nvrtc131)).isEqualTo("sm_90");
+        assertThat(Kernels.target(89, nvrtc131)).isEqualTo("sm_89");
+        assertThat(Kernels.target(130, nvrtc131)).isEqualTo("compute_121");
+        assertThat(Kernels.target(95, new int[] {80, 90})).isEqualTo("compute_90");
+        assertThatThrownBy(() -> Kernels.target(70, nvrtc131)).hasMessageContaining("sm_70");
+        assertThat(Kernels.options("sm_90")).containsExactly("--fmad=false", "--gpu-architecture=sm_90");
     }
 
     static Optional<Path> nvcc() {
