@@ -6,6 +6,7 @@ import io.spikestream.trainer.net.BpttNetwork;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,15 @@ import java.util.concurrent.Future;
  * the step schedule, validation after every epoch. Deterministic for a seed: shuffles and
  * augmentation derive from (seed, epoch, batch) and never from thread timing. Incomplete last
  * batches are dropped in training (batch statistics over a handful of samples are noise).
+ *
+ * <p>With a {@linkplain TrainConfig#timeBudget() time budget}, the first epoch of {@link #run}
+ * measures how long an epoch takes (training and validation) and the epoch count becomes
+ * {@code min(epochs, 1 + floor(remaining budget / that time))}, at least 1; the learning-rate
+ * schedule (÷10 at 50, 70, 90 %) then follows that count. The budget counts from
+ * {@link #setBudgetOrigin} (by default the start of {@code run}). Should later epochs be slower,
+ * the run also stops before an epoch that the mean epoch time so far says would end more than 5 %
+ * past the budget. Which epochs shuffle and augment how stays a function of (seed, epoch), but how
+ * many epochs run, hence the result, then depends on the machine's speed.
  */
 public final class Trainer {
 
@@ -27,6 +37,27 @@ public final class Trainer {
         /** After validation; {@code net} holds this epoch's parameters (download them to save). */
         default void epochDone(EpochReport report, BpttNetwork net) {
         }
+
+        /** After the first epoch of a run with a time budget, before that epoch's {@link #epochDone}. */
+        default void budgetPlanned(BudgetPlan plan) {
+        }
+
+        /** When the budget stops the run before the planned epochs (after that epoch's {@link #epochDone}). */
+        default void budgetStopped(int epochsRun, int epochsPlanned, double elapsedSeconds) {
+        }
+    }
+
+    /**
+     * How a time budget set the epoch count.
+     *
+     * @param epochs           the epochs the run will do (total, from epoch 1)
+     * @param requestedEpochs  the configured maximum
+     * @param epochSeconds     the measured first epoch (training and validation)
+     * @param elapsedSeconds   budget used when the plan was made (since the origin)
+     * @param budgetSeconds    the budget
+     */
+    public record BudgetPlan(int epochs, int requestedEpochs, double epochSeconds, double elapsedSeconds,
+            double budgetSeconds) {
     }
 
     /** One epoch's figures; accuracies are fractions. */
@@ -35,13 +66,22 @@ public final class Trainer {
     }
 
     private final BpttNetwork net;
-    private final TrainConfig cfg;
+    /** Replaced once when a time budget sets the epoch count. */
+    private TrainConfig cfg;
     private final FramedSet train;
     private final FramedSet validation;
     private final Listener listener;
     private float bestAccuracy = -1f;
     private double trainSeconds;
     private long trainSamples;
+    private long budgetOrigin;
+    private boolean budgetOriginSet;
+    private int epochsRun;
+    private int firstEpochOfRun;
+    private double epochSecondsSum;
+    private boolean stoppedByBudget;
+    /** {@link System#nanoTime()}; tests substitute a virtual clock. */
+    private LongSupplier clock = System::nanoTime;
 
     public Trainer(BpttNetwork net, TrainConfig cfg, FramedSet train, FramedSet validation, Listener listener) {
         if (train.size() < cfg.batchSize()) {
@@ -64,13 +104,47 @@ public final class Trainer {
         return bestAccuracy;
     }
 
+    /**
+     * The instant ({@link System#nanoTime()}) the time budget counts from, e.g. the start of a
+     * training run before its data are framed; by default the start of {@link #run}.
+     */
+    public void setBudgetOrigin(long nanoTime) {
+        budgetOrigin = nanoTime;
+        budgetOriginSet = true;
+    }
+
+    /** Replaces the clock (nanoseconds, like {@link System#nanoTime()}) for tests of the time budget. */
+    void setClock(LongSupplier nanoTime) {
+        clock = nanoTime;
+    }
+
+    /** Epochs completed so far, counted from epoch 1 (a resumed run includes the earlier ones). */
+    public int epochsRun() {
+        return epochsRun;
+    }
+
+    /** The epoch count in force: the configured one, or what the time budget set. */
+    public int epochs() {
+        return cfg.epochs();
+    }
+
+    /** Whether the time budget ended the run before the planned epochs. */
+    public boolean stoppedByBudget() {
+        return stoppedByBudget;
+    }
+
     /** Mean training throughput over the epochs run. */
     public double samplesPerSecond() {
         return trainSeconds > 0 ? trainSamples / trainSeconds : 0;
     }
 
-    /** Runs epochs {@code firstEpoch} .. epochs−1 (0-based). */
+    /** Runs epochs {@code firstEpoch} .. epochs−1 (0-based); fewer with a time budget (see the class comment). */
     public void run(int firstEpoch) {
+        if (!budgetOriginSet) {
+            budgetOrigin = clock.getAsLong();
+        }
+        firstEpochOfRun = firstEpoch;
+        epochsRun = firstEpoch;
         ExecutorService loaders = Executors.newFixedThreadPool(cfg.loaderThreads(), r -> {
             Thread t = new Thread(r, "batch-loader");
             t.setDaemon(true);
@@ -79,6 +153,16 @@ public final class Trainer {
         try {
             for (int e = firstEpoch; e < cfg.epochs(); e++) {
                 epoch(e, loaders);
+                epochsRun = e + 1;
+                if (cfg.timeBudget() != null && e > firstEpoch && e + 1 < cfg.epochs()) {
+                    double elapsed = (clock.getAsLong() - budgetOrigin) / 1e9;
+                    double mean = epochSecondsSum / (e + 1 - firstEpoch);
+                    if (elapsed + mean > 1.05 * budgetSeconds()) {
+                        stoppedByBudget = true;
+                        listener.budgetStopped(e + 1, cfg.epochs(), elapsed);
+                        break;
+                    }
+                }
             }
         } finally {
             loaders.shutdownNow();
@@ -86,7 +170,7 @@ public final class Trainer {
     }
 
     private void epoch(int epoch, ExecutorService loaders) {
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         float lr = cfg.learningRateAt(epoch);
         int[] order = shuffled(train.size(), cfg.seed() * 1_000_003L + epoch);
         int b = cfg.batchSize();
@@ -117,10 +201,10 @@ public final class Trainer {
             lossSum += loss * batch.size();
             correct += c;
             seen += batch.size();
-            double secs = (System.nanoTime() - start) / 1e9;
+            double secs = (clock.getAsLong() - start) / 1e9;
             listener.batchDone(epoch, i, batches, (float) (lossSum / seen), (float) correct / seen, seen / secs);
         }
-        double trainSecs = (System.nanoTime() - start) / 1e9;
+        double trainSecs = (clock.getAsLong() - start) / 1e9;
         trainSeconds += trainSecs;
         trainSamples += seen;
         float valAcc = Float.NaN;
@@ -132,8 +216,29 @@ public final class Trainer {
         if (best) {
             bestAccuracy = Float.isNaN(valAcc) ? bestAccuracy : valAcc;
         }
+        double epochSecs = (clock.getAsLong() - start) / 1e9;
+        epochSecondsSum += epochSecs;
+        if (cfg.timeBudget() != null && epoch == firstEpochOfRun) {
+            planEpochs(epoch, epochSecs);
+        }
         listener.epochDone(new EpochReport(epoch, cfg.epochs(), lr, (float) (lossSum / seen), (float) correct / seen,
-                valAcc, best, seen / trainSecs, (System.nanoTime() - start) / 1e9), net);
+                valAcc, best, seen / trainSecs, (clock.getAsLong() - start) / 1e9), net);
+    }
+
+    private double budgetSeconds() {
+        return cfg.timeBudget().toNanos() / 1e9;
+    }
+
+    /** After the run's first epoch: as many epochs as fit in the rest of the budget, at least this one. */
+    private void planEpochs(int epoch, double epochSecs) {
+        double elapsed = (clock.getAsLong() - budgetOrigin) / 1e9;
+        double budget = budgetSeconds();
+        int more = epochSecs > 0 ? (int) Math.min(Integer.MAX_VALUE, Math.floor(Math.max(0, budget - elapsed) / epochSecs))
+                : Integer.MAX_VALUE;
+        int planned = (int) Math.max(epoch + 1, Math.min(cfg.epochs(), (long) epoch + 1 + more));
+        int requested = cfg.epochs();
+        cfg = cfg.withEpochs(planned);
+        listener.budgetPlanned(new BudgetPlan(planned, requested, epochSecs, elapsed, budget));
     }
 
     private static BatchAssembler.Batch take(Future<BatchAssembler.Batch> f) {

@@ -36,6 +36,12 @@ import java.util.function.IntConsumer;
  * class by a seed, frame it, train, keep the best epoch (by validation accuracy at T) in the output
  * checkpoint and the latest state in {@code <out>.resume}, then calibrate early exit on the
  * validation split and write the final checkpoint with full provenance.
+ *
+ * <p>A {@linkplain TrainConfig#timeBudget() time budget} counts from the start of {@link #run}, so
+ * opening and framing the data (which for an emulated data set includes the emulation) use it up
+ * too: the run then fits its epochs into what is left after the first one (see {@link Trainer}). The
+ * final calibration and checkpoint write come after the budget (one inference pass over the
+ * validation split). The provenance records the epochs actually run.
  */
 public final class TrainingRun {
     private TrainingRun() {
@@ -63,9 +69,18 @@ public final class TrainingRun {
         }
     }
 
-    /** What a run reports. */
+    /**
+     * What a run reports.
+     *
+     * @param epochs          epochs run (from epoch 1, a resumed run's earlier ones included)
+     * @param epochsRequested the configured epoch count (the maximum under a time budget)
+     * @param stoppedByBudget whether the budget's safety stop ended the run before the planned epochs
+     * @param framingSeconds  opening, reading (emulating) and framing the data
+     * @param seconds         the whole run, calibration included
+     */
     public record Result(float bestAccuracy, int epochs, double samplesPerSecond, Path checkpoint, BnntModel model,
-            float[] accuracyByStep, String backendDescription) {
+            float[] accuracyByStep, String backendDescription, int epochsRequested, boolean stoppedByBudget,
+            double framingSeconds, double seconds) {
     }
 
     /** Progress callbacks (stderr in the command). */
@@ -82,6 +97,11 @@ public final class TrainingRun {
     }
 
     public static Result run(Options o, Listener listener) {
+        long runStart = System.nanoTime();
+        if (o.resume() && o.train().timeBudget() != null) {
+            // the earlier epochs followed another schedule; a budget would re-plan the count under them
+            throw new IllegalArgumentException("a time budget cannot be combined with --resume");
+        }
         Dataset dataset = Dataset.open(o.data(), o.datasetKind());
         List<Sample> all = dataset.samples();
         if (all.isEmpty()) {
@@ -108,6 +128,10 @@ public final class TrainingRun {
             FramedSet train = FramedSet.frame(split.train(), dataset::read, framing, spec.timesteps(), threads, prog);
             base[0] = split.train().size();
             FramedSet val = FramedSet.frame(split.test(), dataset::read, framing, spec.timesteps(), threads, prog);
+            double framingSeconds = (System.nanoTime() - runStart) / 1e9;
+            listener.message(String.format(Locale.ROOT, "data read%s and framed in %.1f s (%.1f ms per sample on %d threads)",
+                    dataset.emulationSeed().isPresent() ? ", emulated" : "", framingSeconds,
+                    1000 * framingSeconds / Math.max(1, total), threads));
 
             BnntParams params = BnntParams.init(spec, o.train().seed());
             int firstEpoch = 0;
@@ -168,8 +192,26 @@ public final class TrainingRun {
                     }
 
                     @Override
+                    public void budgetPlanned(Trainer.BudgetPlan p) {
+                        listener.message(String.format(Locale.ROOT,
+                                "time budget %.0f s: %.1f s used, first epoch took %.1f s -> %d of at most %d epochs"
+                                        + " (learning rate /10 after epochs %s)", p.budgetSeconds(), p.elapsedSeconds(),
+                                p.epochSeconds(), p.epochs(), p.requestedEpochs(), decayEpochs(p.epochs())));
+                        listener.budgetPlanned(p);
+                    }
+
+                    @Override
+                    public void budgetStopped(int run, int planned, double elapsed) {
+                        listener.message(String.format(Locale.ROOT,
+                                "time budget used up: stopping after epoch %d of %d planned (%.1f s elapsed)", run,
+                                planned, elapsed));
+                        listener.budgetStopped(run, planned, elapsed);
+                    }
+
+                    @Override
                     public void epochDone(Trainer.EpochReport r, BpttNetwork n) {
                         n.download(snapshot);
+                        prov.setEpochs(r.epochs());
                         double secs = ChronoUnit.MILLIS.between(started, Instant.now()) / 1000.0;
                         prov.setTrainingSeconds(secs).setCreatedAt(Instant.now().toString());
                         if (r.best()) {
@@ -185,18 +227,23 @@ public final class TrainingRun {
                     }
                 });
                 trainer.setBestAccuracy(bestSoFar);
+                trainer.setBudgetOrigin(runStart);
                 trainer.run(firstEpoch);
 
                 BnntModel best = CheckpointCodec.read(o.out());
                 BnntModel done = val.size() > 0 ? calibrate(best, val, be, o.train().batchSize(), listener::message) : best;
+                // the epochs actually run (a time budget or its stop may have lowered the count)
+                done = new BnntModel("", spec, done.params(), done.earlyExit(),
+                        done.provenance().toBuilder().setEpochs(trainer.epochsRun()).build());
                 CheckpointCodec.write(o.out(), done);
                 BnntModel written = CheckpointCodec.read(o.out());
                 float[] byStep = new float[written.provenance().getAccuracyByStepCount()];
                 for (int i = 0; i < byStep.length; i++) {
                     byStep[i] = written.provenance().getAccuracyByStep(i);
                 }
-                return new Result(trainer.bestAccuracy(), o.train().epochs(), trainer.samplesPerSecond(), o.out(), written,
-                        byStep, sel.description());
+                return new Result(trainer.bestAccuracy(), trainer.epochsRun(), trainer.samplesPerSecond(), o.out(),
+                        written, byStep, sel.description(), o.train().epochs(), trainer.stoppedByBudget(), framingSeconds,
+                        (System.nanoTime() - runStart) / 1e9);
             }
         }
     }
@@ -306,6 +353,18 @@ public final class TrainingRun {
         }
         return new BnntModel("", spec, model.params(), cal.toSettings(gammaStep, ExitCalibration.DEFAULT_GAMMA_THRESHOLD),
                 prov.build());
+    }
+
+    /** The 1-based epochs after which the learning rate drops, for the log. */
+    static String decayEpochs(int epochs) {
+        TrainConfig c = new TrainConfig(epochs, 2, 1f, 0f, 0f, 0, null, 1);
+        StringBuilder b = new StringBuilder();
+        for (int e = 1; e < epochs; e++) {
+            if (c.learningRateAt(e) < c.learningRateAt(e - 1)) {
+                b.append(b.length() > 0 ? ", " : "").append(e);
+            }
+        }
+        return b.length() > 0 ? b.toString() : "none";
     }
 
     private static TrainingState trainingState(int epochsDone, List<float[]> momentum) {

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Option value converters shared by {@code replay} and {@code bench}. */
-final class Converters {
+/** Option value converters shared by {@code replay}, {@code bench} and {@code train --time-budget}. */
+public final class Converters {
     private Converters() {
     }
 
     /** "30s", "2m", "500ms", "1h" or a plain number of seconds. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);

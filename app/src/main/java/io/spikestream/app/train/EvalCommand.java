@@ -43,7 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--dataset", defaultValue = "auto", paramLabel = "KIND",
-            description = "Data-set layout: auto, nmnist, cifar10-dvs, folders (default: ${DEFAULT-VALUE}).")
+            description = "Data-set layout: auto, nmnist, cifar10-dvs, folders, emulated-images (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--subset", defaultValue = "all", paramLabel = "WHICH",

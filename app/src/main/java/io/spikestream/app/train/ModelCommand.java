@@ -84,7 +84,7 @@ public final class ModelCommand implements Callable<Integer> {
         Path data;
 
         @CommandLine.Option(names = "--dataset", defaultValue = "auto", paramLabel = "KIND",
-                description = "Data-set layout: auto, nmnist, cifar10-dvs, folders (default: ${DEFAULT-VALUE}).")
+                description = "Data-set layout: auto, nmnist, cifar10-dvs, folders, emulated-images (default: ${DEFAULT-VALUE}).")
         String dataset;
 
         @CommandLine.Option(names = "--val-split", defaultValue = "0.1", paramLabel = "F",

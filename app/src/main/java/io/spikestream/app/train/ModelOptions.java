@@ -84,7 +84,9 @@ public final class ModelOptions {
             case "nmnist", "n-mnist" -> DatasetKind.NMNIST;
             case "cifar10-dvs", "cifar10dvs" -> DatasetKind.CIFAR10_DVS;
             case "folders" -> DatasetKind.FOLDERS;
-            default -> throw new IllegalArgumentException("--dataset: expected auto, nmnist, cifar10-dvs or folders, got '" + s + "'");
+            case "emulated-images" -> DatasetKind.EMULATED_IMAGES;
+            default -> throw new IllegalArgumentException("--dataset: expected auto, nmnist, cifar10-dvs, folders or"
+                    + " emulated-images, got '" + s + "'");
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.spikestream.app.train;
 
 import io.spikestream.app.VersionInfo;
+import io.spikestream.app.bench.Converters;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.events.dataset.DatasetKind;
 import io.spikestream.snn.framing.CountMode;
@@ -12,6 +13,7 @@ import io.spikestream.trainer.data.Augmentation;
 import io.spikestream.trainer.net.BpttNetwork;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,10 @@ import picocli.CommandLine.Option;
 @Command(name = "train",
         description = {"Train a BNTT spiking network with backpropagation through time and write a checkpoint.",
             "The best epoch by validation accuracy at T is kept in --out; the latest state goes to <out>.resume",
-            "(continue with --resume). At the end, early exit is calibrated on the validation split."})
+            "(continue with --resume). At the end, early exit is calibrated on the validation split.",
+            "With --time-budget, the first epoch's duration decides how many epochs (at most --epochs) fit in the",
+            "budget, which counts from the start (reading and framing the data included); the learning-rate",
+            "schedule follows that count."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     io.spikestream.app.cli.HelpOption help;
@@ -35,7 +40,9 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--dataset", defaultValue = "auto", paramLabel = "KIND",
-            description = "Data-set layout: auto, nmnist, cifar10-dvs, folders (default: ${DEFAULT-VALUE}).")
+            description = "Data-set layout: auto, nmnist, cifar10-dvs, folders, or emulated-images (images in class"
+                    + " folders, each emulated as a CIFAR10-DVS recording in memory as 'events emulate --images' would"
+                    + " write it with seed 1) (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Data-set folder.")
@@ -44,8 +51,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "60", paramLabel = "N",
+            description = "Epochs; with --time-budget the most epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--time-budget", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Wall-clock budget such as 150s, 3m or 1h, counted from the start (reading and framing the"
+                    + " data included; the final calibration comes after it): after the first epoch the run keeps as"
+                    + " many epochs as fit, at most --epochs, and divides the learning rate by 10 at 50, 70 and 90 %%"
+                    + " of that count. Not with --resume.")
+    Duration timeBudget;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -92,8 +107,15 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun.Options options;
         try {
             int threads = loaderThreads != null ? loaderThreads : Runtime.getRuntime().availableProcessors();
+            if (timeBudget != null && (timeBudget.isZero() || timeBudget.isNegative())) {
+                throw new IllegalArgumentException("--time-budget must be positive, got '" + timeBudget + "'");
+            }
+            if (timeBudget != null && resume) {
+                throw new IllegalArgumentException("--time-budget cannot be combined with --resume (the resumed epochs"
+                        + " followed another learning-rate schedule)");
+            }
             TrainConfig cfg = new TrainConfig(epochs, batch, lr, TrainConfig.MOMENTUM, TrainConfig.WEIGHT_DECAY, seed,
-                    new Augmentation(flip, roll), threads);
+                    new Augmentation(flip, roll), threads, timeBudget);
             options = new TrainingRun.Options(data, ModelOptions.datasetKind(dataset), model.architecture, model.timesteps,
                     model.framing(), cfg, backend, valSplit, out, resume, commandLine(), VersionInfo.describe());
         } catch (IllegalArgumentException e) {
@@ -104,6 +126,11 @@ public final class TrainCommand implements Callable<Integer> {
         // without a validation split there is no held-out accuracy to report
         o.put("best_accuracy", r.bestAccuracy() >= 0 ? r.bestAccuracy() : null);
         o.put("epochs", r.epochs());
+        o.put("epochs_requested", r.epochsRequested());
+        o.put("time_budget_s", timeBudget == null ? null : timeBudget.toMillis() / 1000.0);
+        o.put("stopped_by_budget", r.stoppedByBudget());
+        o.put("framing_s", Math.round(r.framingSeconds() * 10) / 10.0);
+        o.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         o.put("samples_per_s", Math.round(r.samplesPerSecond() * 100) / 100.0);
         o.put("checkpoint", r.checkpoint().toString());
         o.put("accuracy_by_step", r.accuracyByStep());
@@ -115,8 +142,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (json) {
             JsonOut.print(spec.commandLine().getOut(), o);
         } else {
-            spec.commandLine().getOut().printf(Locale.ROOT, "best validation accuracy %.2f %% after %d epochs, %.1f samples/s; wrote %s%n",
-                    100 * r.bestAccuracy(), r.epochs(), r.samplesPerSecond(), r.checkpoint());
+            spec.commandLine().getOut().printf(Locale.ROOT, "best validation accuracy %.2f %% after %d epochs%s, %.1f samples/s; wrote %s%n",
+                    100 * r.bestAccuracy(), r.epochs(), r.epochs() < r.epochsRequested()
+                            ? String.format(Locale.ROOT, " (of at most %d, by the time budget)", r.epochsRequested()) : "",
+                    r.samplesPerSecond(), r.checkpoint());
             spec.commandLine().getOut().flush();
         }
         return 0;
