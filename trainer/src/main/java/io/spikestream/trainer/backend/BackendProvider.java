@@ -11,7 +11,10 @@ public interface BackendProvider {
     /** The {@code --backend} name: "cpu", "cuda". */
     String name();
 
-    /** Preference of {@code --backend auto}: the available provider with the highest wins. */
+    /**
+     * Preference of {@code --backend auto}: the available provider with the highest wins; a negative
+     * priority means "only when named" (auto skips it).
+     */
     int priority();
 
     /** Empty when this machine can run the backend, else why not (missing library, no device). */

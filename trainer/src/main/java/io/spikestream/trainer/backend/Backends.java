@@ -30,7 +30,8 @@ public final class Backends {
     }
 
     /**
-     * Creates the named backend; {@code auto} takes the highest-priority one that is available.
+     * Creates the named backend; {@code auto} takes the highest-priority one that is available, among
+     * those with a priority of 0 or more (a negative priority marks a backend chosen only by name).
      *
      * @throws IllegalArgumentException for an unknown name
      * @throws IllegalStateException when the named backend cannot run here (with the reason)
@@ -41,6 +42,9 @@ public final class Backends {
         if (wanted.equals("auto")) {
             StringBuilder skipped = new StringBuilder();
             for (BackendProvider p : all) {
+                if (p.priority() < 0) {
+                    continue; // explicit-only (the slow pure-Java reference): never a silent fallback
+                }
                 Optional<String> why = p.unavailableReason();
                 if (why.isEmpty()) {
                     return new Selection(p.create(), "backend auto: using " + p.name() + skipped);
