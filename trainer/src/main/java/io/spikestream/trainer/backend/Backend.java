@@ -37,6 +37,19 @@ public interface Backend extends AutoCloseable {
     /** Copies {@code values} (exactly {@code dst.size()} of them) into {@code dst}. */
     void upload(float[] values, Tensor dst);
 
+    /**
+     * Copies frame counts into {@code dst} (exactly {@code dst.size()} of them): each unsigned byte
+     * becomes the float 0..255. The input upload at a quarter of the float32 bytes; backends with a
+     * device expand on the device. The same values as {@code upload} of the expanded floats.
+     */
+    default void uploadCounts(byte[] counts, Tensor dst) {
+        float[] values = new float[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            values[i] = counts[i] & 0xFF;
+        }
+        upload(values, dst);
+    }
+
     /** Copies {@code src} into {@code dst}, which holds at least {@code src.size()} values. */
     void download(Tensor src, float[] dst);
 
@@ -133,6 +146,24 @@ public interface Backend extends AutoCloseable {
      * @return the loss (synchronises)
      */
     float softmaxCrossEntropy(Tensor logits, int[] labels, Tensor gradLogits);
+
+    /** A loss value that may still be on its way from the device ({@link #softmaxCrossEntropyAsync}). */
+    @FunctionalInterface
+    interface Loss {
+        /** The mean loss; waits for the device if it is not there yet. */
+        float value();
+    }
+
+    /**
+     * {@link #softmaxCrossEntropy} without waiting for the device: the gradient is queued like any
+     * other work and the loss is read when {@link Loss#value()} is called (after the rest of the
+     * training step has been queued, so the device never idles for it). Same value as the
+     * synchronous call.
+     */
+    default Loss softmaxCrossEntropyAsync(Tensor logits, int[] labels, Tensor gradLogits) {
+        float loss = softmaxCrossEntropy(logits, labels, gradLogits);
+        return () -> loss;
+    }
 
     /**
      * SGD with momentum and weight decay, PyTorch convention:

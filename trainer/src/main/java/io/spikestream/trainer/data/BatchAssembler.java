@@ -13,17 +13,39 @@ public final class BatchAssembler {
     }
 
     /**
+     * A batch as frame counts: flattened time-major {@code [T][B][2][H][W]} unsigned bytes (each
+     * the float value 0..255 of {@link Batch#frames()}), a quarter of the floats' size, for
+     * {@code BpttNetwork.forward(byte[], ...)} (uploaded as bytes, expanded on the device).
+     */
+    public record Counts(byte[] counts, int[] labels, int size) {
+        /** The same batch as floats. */
+        public float[] frames() {
+            float[] out = new float[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                out[i] = counts[i] & 0xFF;
+            }
+            return out;
+        }
+    }
+
+    /**
      * @param seed augmentation randomness for this batch (the caller derives it from the run seed,
      *             epoch and batch index, so the result is the same whatever thread builds it)
      */
     public static Batch assemble(FramedSet set, int[] indices, Augmentation aug, long seed) {
+        Counts c = assembleCounts(set, indices, aug, seed);
+        return new Batch(c.frames(), c.labels(), c.size());
+    }
+
+    /** {@link #assemble} as counts (same frames, same augmentation for the same seed). */
+    public static Counts assembleCounts(FramedSet set, int[] indices, Augmentation aug, long seed) {
         FramingSpec f = set.framing();
         int w = f.frameWidth();
         int h = f.frameHeight();
         int fs = f.frameSize();
         int t = set.timesteps();
         int b = indices.length;
-        float[] out = new float[t * b * fs];
+        byte[] out = new byte[t * b * fs];
         int[] labels = new int[b];
         SplittableRandom rnd = new SplittableRandom(seed);
         for (int k = 0; k < b; k++) {
@@ -37,9 +59,7 @@ public final class BatchAssembler {
                 int src = s * fs;
                 int dst = (s * b + k) * fs;
                 if (!flip && dx == 0 && dy == 0) {
-                    for (int j = 0; j < fs; j++) {
-                        out[dst + j] = raw[src + j] & 0xFF;
-                    }
+                    System.arraycopy(raw, src, out, dst, fs);
                     continue;
                 }
                 for (int c = 0; c < FramingSpec.CHANNELS; c++) {
@@ -48,12 +68,12 @@ public final class BatchAssembler {
                         for (int x = 0; x < w; x++) {
                             int sx = flip ? w - 1 - x : x;
                             int tx = Math.floorMod(x + dx, w);
-                            out[dst + (c * h + ty) * w + tx] = raw[src + (c * h + y) * w + sx] & 0xFF;
+                            out[dst + (c * h + ty) * w + tx] = raw[src + (c * h + y) * w + sx];
                         }
                     }
                 }
             }
         }
-        return new Batch(out, labels, b);
+        return new Counts(out, labels, b);
     }
 }

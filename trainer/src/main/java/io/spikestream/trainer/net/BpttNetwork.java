@@ -211,6 +211,22 @@ public final class BpttNetwork implements AutoCloseable {
     public int forward(float[] frames, int batch, boolean training) {
         Workspace w = workspace(batch);
         be.upload(frames, w.input);
+        return run(w, training);
+    }
+
+    /**
+     * {@link #forward(float[], int, boolean)} from frame counts, time-major {@code [T][B][C][H][W]}
+     * unsigned bytes (the float values 0..255): a quarter of the bytes cross to a device, which
+     * expands them ({@link Backend#uploadCounts}). Same result as the floats.
+     */
+    public int forward(byte[] counts, int batch, boolean training) {
+        Workspace w = workspace(batch);
+        be.uploadCounts(counts, w.input);
+        return run(w, training);
+    }
+
+    private int run(Workspace w, boolean training) {
+        int batch = w.batch;
         Tensor in = w.input;
         for (int i = 0; i < readout; i++) {
             LayerState s = layers.get(i);
@@ -244,9 +260,17 @@ public final class BpttNetwork implements AutoCloseable {
         return be.reshape(t, t.dim(0), (int) (t.size() / t.dim(0)));
     }
 
-    /** Cross-entropy of the last forward's mean readout; fills the logits' gradient. */
+    /** Cross-entropy of the last forward's mean readout; fills the logits' gradient (waits for the value). */
     public float loss(int[] labels) {
-        return be.softmaxCrossEntropy(ws.logits, labels, ws.gradLogits);
+        return lossAsync(labels).value();
+    }
+
+    /**
+     * {@link #loss} without waiting: queue {@link #backward} and {@link #step} next and read
+     * {@code value()} afterwards, so that a GPU is never idle while the host waits for the loss.
+     */
+    public Backend.Loss lossAsync(int[] labels) {
+        return be.softmaxCrossEntropyAsync(ws.logits, labels, ws.gradLogits);
     }
 
     /** The last forward's logits (the mean readout over T), {@code [B][K]} flattened. */

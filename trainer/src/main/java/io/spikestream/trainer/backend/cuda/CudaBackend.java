@@ -16,22 +16,19 @@ import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
 import static org.bytedeco.cuda.global.cudart.cuCtxGetCurrent;
 import static org.bytedeco.cuda.global.cudart.cuCtxSetCurrent;
 import static org.bytedeco.cuda.global.cudart.cudaDriverGetVersion;
-import static org.bytedeco.cuda.global.cudart.cudaEventCreateWithFlags;
-import static org.bytedeco.cuda.global.cudart.cudaEventDestroy;
-import static org.bytedeco.cuda.global.cudart.cudaEventDisableTiming;
-import static org.bytedeco.cuda.global.cudart.cudaEventRecord;
-import static org.bytedeco.cuda.global.cudart.cudaEventSynchronize;
 import static org.bytedeco.cuda.global.cudart.cudaFree;
 import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties;
 import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
+import static org.bytedeco.cuda.global.cudart.cudaMemGetInfo;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyAsync;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 import static org.bytedeco.cuda.global.cudart.cudaRuntimeGetVersion;
 import static org.bytedeco.cuda.global.cudart.cudaSetDevice;
-import static org.bytedeco.cuda.global.cudart.cudaStreamCreate;
+import static org.bytedeco.cuda.global.cudart.cudaStreamCreateWithFlags;
+import static org.bytedeco.cuda.global.cudart.cudaStreamNonBlocking;
 import static org.bytedeco.cuda.global.cudart.cudaStreamDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
 import static org.bytedeco.cuda.global.cudnn.cudnnConvolutionBackwardData;
@@ -49,23 +46,30 @@ import io.spikestream.trainer.backend.Tensor;
 import java.util.Locale;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUctx_st;
-import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.cudnn.cudnnContext;
-import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * The GPU backend: cuDNN for the 3×3 convolutions, cuBLAS for the matrix products, NVRTC-compiled
  * kernels ({@code kernels.cu}) for the fused BNTT + LIF step over all T, pooling, the time mean,
- * the loss and the optimiser. Everything is queued on one CUDA stream: nothing inside a training
- * step waits for the device except {@link #softmaxCrossEntropy} (which returns the loss, as the
- * interface says) and {@link #download}. Device memory comes from a caching allocator, so batches
- * of the same shapes reuse the same blocks; the per-call scratch buffers of the fused kernels come
- * from it too. Not thread-safe; it may be used from different threads one after another.
+ * the loss and the optimiser. Everything is queued on one non-blocking CUDA stream, which cuDNN
+ * and cuBLAS are bound to as well: nothing inside a training step waits for the device
+ * ({@link #softmaxCrossEntropyAsync} leaves the loss on its way back; only {@link #download}, the
+ * synchronous {@link #softmaxCrossEntropy} and {@link #synchronize} wait). Uploads go through
+ * pinned staging buffers; frame counts travel as bytes and are expanded on the device. Device
+ * memory comes from a caching allocator, so batches of the same shapes reuse the same blocks; the
+ * per-call scratch buffers of the fused kernels come from it too.
+ *
+ * <p>Threads: the runtime API (cudart, cuDNN, cuBLAS) and the driver API (module load, kernel
+ * launches) share the device's primary context, which {@code cudaSetDevice} makes current on the
+ * constructing thread; a call from another thread makes it current there first ({@link #enter}).
+ * Not thread-safe; it may be used from different threads one after another.
  */
 public final class CudaBackend implements Backend {
     private final CudaOptions options;
@@ -80,9 +84,10 @@ public final class CudaBackend implements Backend {
     private final String implementation;
     private final FloatPointer one = new FloatPointer(1).put(1f);
     private final FloatPointer zero = new FloatPointer(1).put(0f);
-    private final CUevent_st uploadDone = new CUevent_st();
-    private FloatPointer uploadStaging; // pinned
-    private long uploadCapacity;
+    private final PinnedStaging floatStaging;
+    private final PinnedStaging countStaging;
+    private final PinnedStaging labelStaging;
+    private final LossReadback losses;
     private FloatPointer downloadStaging; // pinned
     private long downloadCapacity;
     private DeviceAllocator.Block workspace;
@@ -95,8 +100,12 @@ public final class CudaBackend implements Backend {
         check(cudaFree(null), "CUDA context creation");
         checkDriver(cuCtxGetCurrent(context), "cuCtxGetCurrent");
         contextThread = Thread.currentThread();
-        check(cudaStreamCreate(stream), "cudaStreamCreate");
-        check(cudaEventCreateWithFlags(uploadDone, cudaEventDisableTiming), "cudaEventCreate");
+        // non-blocking: never serialised against work on the legacy default stream
+        check(cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+        floatStaging = new PinnedStaging("float upload");
+        countStaging = new PinnedStaging("count upload");
+        labelStaging = new PinnedStaging("label upload");
+        losses = new LossReadback();
         checkCublas(cublasCreate_v2(cublas), "cublasCreate");
         checkCublas(cublasSetStream_v2(cublas, stream), "cublasSetStream");
         checkCublas(cublasSetMathMode(cublas, options.strictFp32() ? CUBLAS_DEFAULT_MATH : CUBLAS_TF32_TENSOR_OP_MATH),
@@ -114,8 +123,8 @@ public final class CudaBackend implements Backend {
         }
         int[] drv = new int[1];
         int[] rt = new int[1];
-        cudaDriverGetVersion(drv);
-        cudaRuntimeGetVersion(rt);
+        check(cudaDriverGetVersion(drv), "cudaDriverGetVersion");
+        check(cudaRuntimeGetVersion(rt), "cudaRuntimeGetVersion");
         this.implementation = String.format(Locale.ROOT, "cuda-javacpp (driver %s, runtime %s, cuDNN %d, kernels %s, %s)",
                 version(drv[0]), version(rt[0]), cudnnGetVersion(), kernels.arch(),
                 options.strictFp32() ? "strict FP32" : "TF32");
@@ -181,19 +190,35 @@ public final class CudaBackend implements Backend {
         if (values.length != d.size()) {
             throw new IllegalArgumentException("upload of " + values.length + " values into " + d);
         }
-        // the staging buffer is reused: wait until the previous upload has left it
-        check(cudaEventSynchronize(uploadDone), "cudaEventSynchronize");
-        if (uploadCapacity < values.length) {
-            if (uploadStaging != null) {
-                cudaFreeHost(uploadStaging);
-            }
-            uploadStaging = pinned(values.length);
-            uploadCapacity = values.length;
+        long bytes = (long) values.length * Float.BYTES;
+        Pointer host = floatStaging.acquire(bytes);
+        new FloatPointer(host).put(values, 0, values.length);
+        check(cudaMemcpyAsync(d.ptr, host, bytes, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync host to device");
+        floatStaging.queued(stream);
+    }
+
+    /** Bytes over PCIe, floats made on the device by {@code u8_to_f32}. */
+    @Override
+    public void uploadCounts(byte[] counts, Tensor dst) {
+        enter();
+        CudaTensor d = t(dst);
+        if (counts.length != d.size()) {
+            throw new IllegalArgumentException("upload of " + counts.length + " counts into " + d);
         }
-        uploadStaging.put(values, 0, values.length);
-        check(cudaMemcpyAsync(d.ptr, uploadStaging, (long) values.length * Float.BYTES, cudaMemcpyHostToDevice, stream),
-                "cudaMemcpyAsync host to device");
-        check(cudaEventRecord(uploadDone, stream), "cudaEventRecord");
+        int n = counts.length;
+        if (n == 0) {
+            return;
+        }
+        Pointer host = countStaging.acquire(n);
+        new BytePointer(host).put(counts, 0, n);
+        DeviceAllocator.Block raw = allocator.allocate(n);
+        try {
+            check(cudaMemcpyAsync(raw.ptr(), host, n, cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync counts to device");
+            countStaging.queued(stream);
+            kernels.args("u8_to_f32").ptr(raw).ptr(d).i(n).launch1d(n, stream);
+        } finally {
+            allocator.release(raw); // reuse is ordered after the kernel: same stream
+        }
     }
 
     private static FloatPointer pinned(long floats) {
@@ -311,30 +336,28 @@ public final class CudaBackend implements Backend {
     public void matmulNT(Tensor a, Tensor b, Tensor c) {
         enter();
         Shapes.matrices(a, b, c, a.dim(1) == b.dim(1) && c.dim(0) == a.dim(0) && c.dim(1) == b.dim(0), "matmulNT");
-        int m = a.dim(0), k = a.dim(1), n = b.dim(0);
-        // C = A·Bᵀ ⇔ Cᵀ[n×m] = B·Aᵀ: B's buffer is Bᵀ (k×n, ld k) taken transposed, A's is Aᵀ (k×m)
-        checkCublas(cublasSgemm_v2(cublas, CUBLAS_OP_T, CUBLAS_OP_N, n, m, k, one, t(b).ptr, k, t(a).ptr, k, zero,
-                t(c).ptr, n), "cublasSgemm (matmulNT)");
+        gemm(Gemm.nt(a.dim(0), a.dim(1), b.dim(0)), a, b, c, "matmulNT");
     }
 
     @Override
     public void matmulNN(Tensor a, Tensor b, Tensor c) {
         enter();
         Shapes.matrices(a, b, c, a.dim(1) == b.dim(0) && c.dim(0) == a.dim(0) && c.dim(1) == b.dim(1), "matmulNN");
-        int m = a.dim(0), n = a.dim(1), k = b.dim(1);
-        // C[m×k] = A·B ⇔ Cᵀ[k×m] = Bᵀ·Aᵀ: both buffers already hold the transposes
-        checkCublas(cublasSgemm_v2(cublas, CUBLAS_OP_N, CUBLAS_OP_N, k, m, n, one, t(b).ptr, k, t(a).ptr, n, zero,
-                t(c).ptr, k), "cublasSgemm (matmulNN)");
+        gemm(Gemm.nn(a.dim(0), a.dim(1), b.dim(1)), a, b, c, "matmulNN");
     }
 
     @Override
     public void matmulTN(Tensor a, Tensor b, Tensor c) {
         enter();
         Shapes.matrices(a, b, c, a.dim(0) == b.dim(0) && c.dim(0) == a.dim(1) && c.dim(1) == b.dim(1), "matmulTN");
-        int m = a.dim(0), n = a.dim(1), k = b.dim(1);
-        // C[n×k] = Aᵀ·B ⇔ Cᵀ[k×n] = Bᵀ·A: B's buffer is Bᵀ (k×m), A's buffer is Aᵀ (n×m) taken transposed
-        checkCublas(cublasSgemm_v2(cublas, CUBLAS_OP_N, CUBLAS_OP_T, k, n, m, one, t(b).ptr, k, t(a).ptr, n, zero,
-                t(c).ptr, k), "cublasSgemm (matmulTN)");
+        gemm(Gemm.tn(a.dim(0), a.dim(1), b.dim(1)), a, b, c, "matmulTN");
+    }
+
+    /** Row-major {@code c = op(a)·op(b)} as the column-major {@code cᵀ = op(b's buffer)·op(a's buffer)} ({@link Gemm}). */
+    private void gemm(Gemm g, Tensor a, Tensor b, Tensor c, String op) {
+        checkCublas(cublasSgemm_v2(cublas, g.transX() ? CUBLAS_OP_T : CUBLAS_OP_N, g.transY() ? CUBLAS_OP_T : CUBLAS_OP_N,
+                g.m(), g.n(), g.k(), one, t(b).ptr, g.ldx(), t(a).ptr, g.ldy(), zero, t(c).ptr, g.ldc()),
+                "cublasSgemm (" + op + " " + a + ", " + b + ")");
     }
 
     // ---- BNTT + LIF (NVRTC kernels) -----------------------------------------------------------
@@ -444,6 +467,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public float softmaxCrossEntropy(Tensor logits, int[] labels, Tensor gradLogits) {
+        return softmaxCrossEntropyAsync(logits, labels, gradLogits).value();
+    }
+
+    /** Labels up through pinned memory, per-sample losses back the same way; no wait until {@code value()}. */
+    @Override
+    public Loss softmaxCrossEntropyAsync(Tensor logits, int[] labels, Tensor gradLogits) {
         enter();
         if (logits.shape().length != 2 || logits.dim(0) != labels.length) {
             throw new IllegalArgumentException("loss: logits " + logits + " for " + labels.length + " labels");
@@ -452,20 +481,17 @@ public final class CudaBackend implements Backend {
         int batch = logits.dim(0);
         int classes = logits.dim(1);
         Shapes.labels(labels, batch, classes);
+        Pointer host = labelStaging.acquire((long) batch * Integer.BYTES);
+        new IntPointer(host).put(labels, 0, batch);
         DeviceAllocator.Block devLabels = allocator.allocate((long) batch * Integer.BYTES);
         DeviceAllocator.Block rowLoss = allocator.allocate((long) batch * Double.BYTES);
-        try (IntPointer hostLabels = new IntPointer(labels); DoublePointer hostLoss = new DoublePointer(batch)) {
-            // pageable source: the copy is staged before cudaMemcpyAsync returns, so hostLabels may go
-            check(cudaMemcpyAsync(devLabels.ptr(), hostLabels, (long) batch * Integer.BYTES, cudaMemcpyHostToDevice, stream),
+        try {
+            check(cudaMemcpyAsync(devLabels.ptr(), host, (long) batch * Integer.BYTES, cudaMemcpyHostToDevice, stream),
                     "cudaMemcpyAsync labels");
+            labelStaging.queued(stream);
             kernels.args("softmax_xent").ptr(t(logits)).ptr(devLabels).ptr(t(gradLogits)).ptr(rowLoss).i(batch).i(classes)
                     .launch1d(batch, stream);
-            check(cudaMemcpyAsync(hostLoss, rowLoss.ptr(), (long) batch * Double.BYTES, cudaMemcpyDeviceToHost, stream),
-                    "cudaMemcpyAsync loss");
-            check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-            double[] rows = new double[batch];
-            hostLoss.get(rows);
-            return ReferenceKernels.meanLoss(rows, batch);
+            return losses.queue(rowLoss.ptr(), batch, stream);
         } finally {
             allocator.release(devLabels);
             allocator.release(rowLoss);
@@ -486,6 +512,16 @@ public final class CudaBackend implements Backend {
     public void synchronize() {
         enter();
         check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+    }
+
+    /** Free device memory plus what the caching allocator holds for reuse. */
+    @Override
+    public long availableBytes() {
+        enter();
+        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
+            check(cudaMemGetInfo(free, total), "cudaMemGetInfo");
+            return free.get() + allocator.bytesCached();
+        }
     }
 
     /** Device memory held by live tensors, cached for reuse, and the peak, in bytes; real cudaMalloc calls. */
@@ -513,13 +549,13 @@ public final class CudaBackend implements Backend {
         cudnnDestroy(cudnn);
         cublasDestroy_v2(cublas);
         allocator.close();
-        if (uploadStaging != null) {
-            cudaFreeHost(uploadStaging);
-        }
+        losses.close();
+        floatStaging.close();
+        countStaging.close();
+        labelStaging.close();
         if (downloadStaging != null) {
             cudaFreeHost(downloadStaging);
         }
-        cudaEventDestroy(uploadDone);
         cudaStreamDestroy(stream);
         one.close();
         zero.close();

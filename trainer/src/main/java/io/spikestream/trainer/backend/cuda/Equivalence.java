@@ -221,6 +221,17 @@ public final class Equivalence {
         float[][] gradB = run(b, List.of(logits, new float[70]), List.of(new int[] {7, 10}, new int[] {7, 10}),
                 (be, t) -> lossB[0] = be.softmaxCrossEntropy(t[0], labels, t[1]));
         results.add(compare("softmaxCrossEntropy loss", lossA, lossB, new Tolerance(1e-6, 1e-6, 0)));
+        // the asynchronous loss: two queued before either is read, each its own value
+        float[] logits2 = random(rnd, 7 * 10, 4);
+        float[] asyncA = asyncLosses(a, logits, logits2, labels);
+        float[] asyncB = asyncLosses(b, logits, logits2, labels);
+        results.add(compare("softmaxCrossEntropyAsync losses", asyncA, asyncB, new Tolerance(1e-6, 1e-6, 0)));
+        results.add(compare("softmaxCrossEntropyAsync = synchronous", new float[] {asyncA[0]}, lossA, new Tolerance(0, 0, 0)));
+        byte[] counts = new byte[2 * 3 * 2 * 5 * 7];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (byte) rnd.nextInt(256);
+        }
+        results.add(compare("uploadCounts", countsOn(a, counts), countsOn(b, counts), new Tolerance(0, 0, 0)));
         results.add(compare("softmaxCrossEntropy gradient", gradA[1], gradB[1], new Tolerance(1e-6, 1e-5, 0)));
         both("sgdStep", List.of(random(rnd, 1000, 1), random(rnd, 1000, 1), random(rnd, 1000, 0.1)),
                 List.of(new int[] {1000}, new int[] {1000}, new int[] {1000}), new int[] {0, 2},
@@ -229,6 +240,22 @@ public final class Equivalence {
         both("axpy", List.of(random(rnd, 777, 1), random(rnd, 777, 1)), List.of(new int[] {777}, new int[] {777}), OUT1,
                 (be, t) -> be.axpy(-1.5f, t[0], t[1]), -1, true);
         return this;
+    }
+
+    private static float[] asyncLosses(Backend be, float[] logits1, float[] logits2, int[] labels) {
+        int[] shape = {labels.length, logits1.length / labels.length};
+        try (Tensor l1 = be.upload(logits1, shape); Tensor l2 = be.upload(logits2, shape); Tensor g = be.allocate(shape)) {
+            Backend.Loss first = be.softmaxCrossEntropyAsync(l1, labels, g);
+            Backend.Loss second = be.softmaxCrossEntropyAsync(l2, labels, g);
+            return new float[] {first.value(), second.value()};
+        }
+    }
+
+    private static float[] countsOn(Backend be, byte[] counts) {
+        try (Tensor t = be.allocate(2 * 3, 2, 5, 7)) {
+            be.uploadCounts(counts, t);
+            return be.download(t);
+        }
     }
 
     /** Forward (training and inference) and backward of the fused step on {@code [T·B, C, S]}. */
@@ -290,9 +317,9 @@ public final class Equivalence {
      */
     public static Training training(Backend a, Backend b, ModelSpec spec, int batch, int steps, long seed, double lossRtol) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] frames = new float[spec.timesteps() * batch * spec.input().size()];
+        byte[] frames = new byte[spec.timesteps() * batch * spec.input().size()];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = rnd.nextDouble() < 0.15 ? 1f : 0f;
+            frames[i] = (byte) (rnd.nextDouble() < 0.15 ? 1 : 0);
         }
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
@@ -330,13 +357,13 @@ public final class Equivalence {
         return names;
     }
 
-    private static float[] losses(Backend be, ModelSpec spec, float[] frames, int[] labels, int steps, long seed,
+    private static float[] losses(Backend be, ModelSpec spec, byte[] frames, int[] labels, int steps, long seed,
             List<float[]> firstGradients) {
         float[] out = new float[steps];
         try (BpttNetwork net = new BpttNetwork(be, BnntParams.init(spec, seed), SpikeFunction.HEAVISIDE)) {
             for (int s = 0; s < steps; s++) {
-                net.forward(frames, labels.length, true);
-                out[s] = net.loss(labels);
+                net.forward(frames, labels.length, true); // counts: the upload a training run uses
+                Backend.Loss loss = net.lossAsync(labels);
                 net.backward();
                 if (s == 0) {
                     for (int l : spec.weightedLayers()) {
@@ -347,6 +374,7 @@ public final class Equivalence {
                     }
                 }
                 net.step(TRAINING_LR, 0.9f, 1e-4f);
+                out[s] = loss.value();
             }
         }
         return out;

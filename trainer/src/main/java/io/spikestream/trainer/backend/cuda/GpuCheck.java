@@ -28,7 +28,8 @@ import java.util.stream.IntStream;
  * The GPU machine's self-check, runnable without ND4J (the bare-GPU package): device and library
  * versions; every primitive CUDA versus the kernels' Java twins (strict FP32 and TF32); short
  * training runs CUDA versus the Java reference (strict FP32, loss relative difference ≤ 1e-3);
- * and a training benchmark (default: VGG9, 2×48×48, T = 20, batch 128, synthetic frames) in TF32
+ * and a training benchmark (default: VGG9, 2×48×48, T = 20, batch 128, synthetic frames uploaded as
+ * counts, each step's loss read after the next step is queued) in TF32
  * and strict FP32. Writes {@code gpu-check.json} and {@code gpu-check.txt} to {@code --out}.
  *
  * <p>Exit status: 0 all checks passed, 1 a check failed, 2 bad usage, 3 no usable CUDA here.
@@ -242,24 +243,31 @@ public final class GpuCheck {
         ModelSpec spec = ModelSpec.of(opt.get("arch"), new InputShape(in[0], in[1], in[2]), timesteps, framing,
                 IntStream.range(0, 10).mapToObj(Integer::toString).toList());
         SplittableRandom rnd = new SplittableRandom(3);
-        float[] frames = new float[timesteps * batch * spec.input().size()];
+        byte[] frames = new byte[timesteps * batch * spec.input().size()];
         for (int i = 0; i < frames.length; i++) {
-            frames[i] = rnd.nextDouble() < density ? 1f : 0f;
+            frames[i] = (byte) (rnd.nextDouble() < density ? 1 : 0);
         }
         int[] labels = IntStream.range(0, batch).map(i -> i % 10).toArray();
         try (Backend gpu = dev.open(strictFp32);
                 BpttNetwork net = new BpttNetwork(gpu, BnntParams.init(spec, 1), SpikeFunction.HEAVISIDE)) {
             float firstLoss = Float.NaN;
             for (int i = 0; i < warmup; i++) {
-                float l = step(net, frames, batch, labels);
+                float l = step(net, frames, batch, labels).value();
                 firstLoss = i == 0 ? l : firstLoss;
             }
             gpu.synchronize();
             long t0 = System.nanoTime();
-            float last = Float.NaN;
+            Backend.Loss previous = null;
             for (int i = 0; i < iterations; i++) {
-                last = step(net, frames, batch, labels); // each step uploads the frames, as training does
+                // each step uploads the frames (as counts), as training does; the loss of the step
+                // before is read once this one is queued, so the device always has a step to run
+                Backend.Loss loss = step(net, frames, batch, labels);
+                if (previous != null) {
+                    previous.value();
+                }
+                previous = loss;
             }
+            float last = previous.value();
             gpu.synchronize();
             double ms = (System.nanoTime() - t0) / 1e6 / iterations;
             double sps = batch * 1000.0 / ms;
@@ -291,9 +299,9 @@ public final class GpuCheck {
         return be instanceof CudaBackend c ? c.memoryReport() : "host memory";
     }
 
-    private static float step(BpttNetwork net, float[] frames, int batch, int[] labels) {
+    private static Backend.Loss step(BpttNetwork net, byte[] frames, int batch, int[] labels) {
         net.forward(frames, batch, true);
-        float loss = net.loss(labels);
+        Backend.Loss loss = net.lossAsync(labels);
         net.backward();
         net.step(0.05f, 0.9f, 1e-4f);
         return loss;

@@ -28,6 +28,7 @@ public final class KernelSource {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("fill_f32", "pfi");
         m.put("axpy_f32", "fppi");
+        m.put("u8_to_f32", "ppi");
         m.put("bntt_stats", "pppppiiiffi");
         m.put("bntt_lif_forward", "pppppppiiiiffi");
         m.put("bntt_lif_backward_mem", "pppiiiiffi");

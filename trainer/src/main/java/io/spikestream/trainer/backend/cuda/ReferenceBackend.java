@@ -43,6 +43,15 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void uploadCounts(byte[] counts, Tensor dst) {
+        HostTensor d = t(dst);
+        if (counts.length != d.size()) {
+            throw new IllegalArgumentException("upload of " + counts.length + " counts into " + d);
+        }
+        ReferenceKernels.u8ToF32(counts, d.data, counts.length);
+    }
+
+    @Override
     public void download(Tensor src, float[] dst) {
         HostTensor s = t(src);
         if (dst.length < s.size()) {

@@ -31,6 +31,13 @@ public final class ReferenceKernels {
         }
     }
 
+    /** {@code u8_to_f32}: frame counts (unsigned bytes) to floats. */
+    public static void u8ToF32(byte[] src, float[] dst, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[i] = src[i] & 0xFF;
+        }
+    }
+
     /** The block reduction of the kernels: s[0] becomes the sum, in the kernels' order. */
     static void blockSum(double[] s1, double[] s2) {
         for (int k = BLOCK / 2; k > 0; k >>= 1) {

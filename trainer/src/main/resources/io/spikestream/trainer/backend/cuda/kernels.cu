@@ -23,6 +23,13 @@ extern "C" __global__ void axpy_f32(float alpha, const float* x, float* y, int n
     }
 }
 
+// Frame counts to floats: the input travels to the device as unsigned bytes (a quarter of float32).
+extern "C" __global__ void u8_to_f32(const unsigned char* src, float* dst, int n) {
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+        dst[i] = (float) src[i];
+    }
+}
+
 // Sums two doubles over the block into thread 0's slot.
 __device__ void block_sum2(double* s1, double* s2) {
     __syncthreads();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Executes the CUDA C source itself, without a GPU: {@code host_emulation.cpp} compiles
  * {@code kernels.cu} with g++ (blocks of real threads meeting at a barrier for
  * {@code __syncthreads}, no FMA contraction) and runs the backend's launch sequences (BNTT+LIF
- * forward in training and inference, its backward, pooling, time mean, loss, SGD, fill, axpy) on
+ * forward in training and inference, its backward, pooling, time mean, loss, SGD, fill, axpy, count
+ * expansion) on
  * inputs written by this test. Every output must equal the Java twin's bit for bit, except where
  * the C library's double {@code exp} (sigmoid stand-in, softmax) may differ from {@link Math#exp}
  * in the last place. Skipped when g++ is not installed.
@@ -71,6 +72,13 @@ class KernelHostEmulationTest {
         in.add(random(rnd, 777, 1)); // 14 axpy x
         in.add(random(rnd, 777, 1)); // 15 axpy y
         in.add(random(rnd, T * C, 0.1)); // 16 gamma gradient (accumulated into)
+        float[] countValues = new float[1001]; // 17 frame counts 0..255
+        byte[] counts = new byte[countValues.length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (byte) rnd.nextInt(256);
+            countValues[i] = counts[i] & 0xFF;
+        }
+        in.add(countValues);
         write(dir.resolve("in.bin"), in);
         run(dir, dir.resolve("emu").toString(), "in.bin", "out.bin");
         List<Object> got = read(dir.resolve("out.bin"));
@@ -109,7 +117,9 @@ class KernelHostEmulationTest {
         float[] f = new float[777], ay = in.get(15).clone();
         ReferenceKernels.fill(f, 0.37f, 777);
         ReferenceKernels.axpy(-1.5f, in.get(14), ay, 777);
-        want.addAll(List.of(y, dx, tm, tmdx, grad, rows, p, v, f, ay));
+        float[] expanded = new float[counts.length];
+        ReferenceKernels.u8ToF32(counts, expanded, counts.length);
+        want.addAll(List.of(y, dx, tm, tmdx, grad, rows, p, v, f, ay, expanded));
 
         assertThat(got).hasSameSizeAs(want);
         int sigmoidStart = 11;

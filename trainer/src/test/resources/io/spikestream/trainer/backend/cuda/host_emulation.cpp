@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
         launch1d([&] { axpy_f32(-1.5f, inputs[14].data(), ay.data(), 777); });
         put(f);
         put(ay);
+        std::vector<unsigned char> counts(inputs[17].size());
+        for (size_t i = 0; i < counts.size(); i++) counts[i] = (unsigned char) inputs[17][i];
+        std::vector<float> expanded(counts.size());
+        launch1d([&] { u8_to_f32(counts.data(), expanded.data(), (int) counts.size()); });
+        put(expanded);
     }
     fclose(out);
     return 0;
