@@ -17,6 +17,9 @@ import static org.bytedeco.cuda.global.cudnn.cudnnDestroyTensorDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionBackwardDataAlgorithm;
 import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionBackwardFilterAlgorithm;
 import static org.bytedeco.cuda.global.cudnn.cudnnFindConvolutionForwardAlgorithm;
+import static org.bytedeco.cuda.global.cudnn.cudnnGetConvolutionForwardAlgorithm_v7;
+import static org.bytedeco.cuda.global.cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7;
+import static org.bytedeco.cuda.global.cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolution2dDescriptor;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetConvolutionMathType;
 import static org.bytedeco.cuda.global.cudnn.cudnnSetFilter4dDescriptor;
@@ -35,7 +38,10 @@ import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
 /**
  * cuDNN descriptors and chosen algorithms per convolution shape (3×3, stride 1, padding 1, NCHW,
  * cross-correlation). Each direction's algorithm is found once per shape with cuDNN's own
- * benchmark ({@code cudnnFind…}), the fastest that succeeds within the workspace limit, and kept.
+ * benchmark ({@code cudnnFind…}, which synchronises and allocates its own buffers: first batch
+ * only), the fastest that succeeds within the workspace limit, and kept. Should every measured
+ * candidate fail (e.g. cuDNN could not allocate its trial workspaces), cuDNN's heuristic ranking
+ * ({@code cudnnGet…_v7}, no trial runs) decides instead.
  * With TF32 allowed the chosen algorithm's own math type is used (tensor cores); strict FP32 runs
  * every direction with {@code CUDNN_FMA_MATH}.
  */
@@ -112,18 +118,26 @@ final class ConvPlans implements AutoCloseable {
     Algo forward(Plan p, Key k) {
         if (p.forward == null) {
             checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            int[] found = new int[1];
-            try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(CANDIDATES)) {
-                checkCudnn(cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf),
-                        "cudnnFindConvolutionForwardAlgorithm " + k);
-                int[][] rows = new int[found[0]][];
-                long[] memory = new long[found[0]];
-                for (int i = 0; i < found[0]; i++) {
-                    cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                    memory[i] = r.memory();
+            for (boolean measure : new boolean[] {true, false}) {
+                int[] found = new int[1];
+                try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(CANDIDATES)) {
+                    if (measure) {
+                        checkCudnn(cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf), "cudnnFindConvolutionForwardAlgorithm " + k);
+                    } else {
+                        checkCudnn(cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf), "cudnnGetConvolutionForwardAlgorithm_v7 " + k);
+                    }
+                    int[][] rows = new int[found[0]][];
+                    long[] memory = new long[found[0]];
+                    for (int i = 0; i < found[0]; i++) {
+                        cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
+                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                        memory[i] = r.memory();
+                    }
+                    p.forward = choose(rows, memory);
                 }
-                p.forward = choose(rows, memory);
+                if (p.forward != null) {
+                    break;
+                }
             }
             if (p.forward == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no forward algorithm for " + k + " within " + workspaceLimit + " bytes");
@@ -135,18 +149,26 @@ final class ConvPlans implements AutoCloseable {
     Algo backwardData(Plan p, Key k) {
         if (p.backwardData == null) {
             checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            int[] found = new int[1];
-            try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(CANDIDATES)) {
-                checkCudnn(cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf),
-                        "cudnnFindConvolutionBackwardDataAlgorithm " + k);
-                int[][] rows = new int[found[0]][];
-                long[] memory = new long[found[0]];
-                for (int i = 0; i < found[0]; i++) {
-                    cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
-                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                    memory[i] = r.memory();
+            for (boolean measure : new boolean[] {true, false}) {
+                int[] found = new int[1];
+                try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(CANDIDATES)) {
+                    if (measure) {
+                        checkCudnn(cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf), "cudnnFindConvolutionBackwardDataAlgorithm " + k);
+                    } else {
+                        checkCudnn(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7 " + k);
+                    }
+                    int[][] rows = new int[found[0]][];
+                    long[] memory = new long[found[0]];
+                    for (int i = 0; i < found[0]; i++) {
+                        cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
+                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                        memory[i] = r.memory();
+                    }
+                    p.backwardData = choose(rows, memory);
                 }
-                p.backwardData = choose(rows, memory);
+                if (p.backwardData != null) {
+                    break;
+                }
             }
             if (p.backwardData == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no backward-data algorithm for " + k + " within " + workspaceLimit + " bytes");
@@ -158,18 +180,26 @@ final class ConvPlans implements AutoCloseable {
     Algo backwardFilter(Plan p, Key k) {
         if (p.backwardFilter == null) {
             checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            int[] found = new int[1];
-            try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(CANDIDATES)) {
-                checkCudnn(cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf),
-                        "cudnnFindConvolutionBackwardFilterAlgorithm " + k);
-                int[][] rows = new int[found[0]][];
-                long[] memory = new long[found[0]];
-                for (int i = 0; i < found[0]; i++) {
-                    cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
-                    rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                    memory[i] = r.memory();
+            for (boolean measure : new boolean[] {true, false}) {
+                int[] found = new int[1];
+                try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(CANDIDATES)) {
+                    if (measure) {
+                        checkCudnn(cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf), "cudnnFindConvolutionBackwardFilterAlgorithm " + k);
+                    } else {
+                        checkCudnn(cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7 " + k);
+                    }
+                    int[][] rows = new int[found[0]][];
+                    long[] memory = new long[found[0]];
+                    for (int i = 0; i < found[0]; i++) {
+                        cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
+                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
+                        memory[i] = r.memory();
+                    }
+                    p.backwardFilter = choose(rows, memory);
                 }
-                p.backwardFilter = choose(rows, memory);
+                if (p.backwardFilter != null) {
+                    break;
+                }
             }
             if (p.backwardFilter == null) {
                 throw new CudaRuntime.CudaException("cuDNN has no backward-filter algorithm for " + k + " within " + workspaceLimit + " bytes");
@@ -196,6 +226,19 @@ final class ConvPlans implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Per shape, the chosen algorithm of each direction: id, math type (0 default, 1 tensor op, 3 FMA), workspace. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        plans.forEach((k, p) -> sb.append(sb.length() > 0 ? "; " : "").append(String.format(java.util.Locale.ROOT,
+                "N%d %d->%d %dx%d fwd %s bwdData %s bwdFilter %s", k.n(), k.in(), k.out(), k.h(), k.w(), brief(p.forward),
+                brief(p.backwardData), brief(p.backwardFilter))));
+        return sb.toString();
+    }
+
+    private static String brief(Algo a) {
+        return a == null ? "-" : a.algo() + "/m" + a.mathType() + "/" + (a.workspace() >> 20) + "MiB";
     }
 
     @Override

@@ -531,6 +531,11 @@ public final class CudaBackend implements Backend {
                 allocator.mallocCount(), convPlans.size());
     }
 
+    /** The cuDNN algorithm chosen per convolution shape and direction. */
+    public String convReport() {
+        return convPlans.describe();
+    }
+
     /** Real {@code cudaMalloc} calls so far: constant once every shape has been seen. */
     public long mallocCount() {
         return allocator.mallocCount();

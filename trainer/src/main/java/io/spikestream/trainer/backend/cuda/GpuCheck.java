@@ -248,7 +248,7 @@ public final class GpuCheck {
             frames[i] = (byte) (rnd.nextDouble() < density ? 1 : 0);
         }
         int[] labels = IntStream.range(0, batch).map(i -> i % 10).toArray();
-        try (Backend gpu = dev.open(strictFp32);
+        try (ProfilingBackend gpu = new ProfilingBackend(dev.open(strictFp32));
                 BpttNetwork net = new BpttNetwork(gpu, BnntParams.init(spec, 1), SpikeFunction.HEAVISIDE)) {
             float firstLoss = Float.NaN;
             for (int i = 0; i < warmup; i++) {
@@ -287,6 +287,27 @@ public final class GpuCheck {
             m.put("loss_last", last);
             m.put("memory", memory(gpu));
             m.put("device", gpu.device());
+            // where the step's time goes: two more steps, each call waited for and timed
+            gpu.profiling(true);
+            for (int i = 0; i < 2; i++) {
+                step(net, frames, batch, labels).value();
+            }
+            gpu.profiling(false);
+            line("profile (" + key + ", 2 steps, every call synchronised):");
+            line(gpu.report(30).stripTrailing());
+            List<Map<String, Object>> prof = new ArrayList<>();
+            for (ProfilingBackend.Row r : gpu.rows()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("op", r.op());
+                row.put("calls", r.calls());
+                row.put("total_ms", r.totalMs());
+                prof.add(row);
+            }
+            m.put("profile_2_steps", prof);
+            if (gpu.delegate() instanceof CudaBackend c) {
+                line("cuDNN algorithms: " + c.convReport());
+                m.put("conv_algorithms", c.convReport());
+            }
             json.put(key, m);
             if (!Float.isFinite(last)) {
                 failed = true;
@@ -295,8 +316,8 @@ public final class GpuCheck {
         }
     }
 
-    private static String memory(Backend be) {
-        return be instanceof CudaBackend c ? c.memoryReport() : "host memory";
+    private static String memory(ProfilingBackend be) {
+        return be.delegate() instanceof CudaBackend c ? c.memoryReport() : "host memory";
     }
 
     private static Backend.Loss step(BpttNetwork net, byte[] frames, int batch, int[] labels) {

@@ -43,6 +43,7 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 final class Kernels implements AutoCloseable {
     static final int BLOCK = ReferenceKernels.BLOCK;
+    private static final Map<String, Image> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
@@ -54,7 +55,8 @@ final class Kernels implements AutoCloseable {
     Kernels(int ccMajor, int ccMinor, int multiprocessors) {
         int cc = ccMajor * 10 + ccMinor;
         this.arch = target(cc, supportedArchs());
-        Image image = compile(KernelSource.text(), arch);
+        // one compile per process and target: every backend opened after the first loads the same image
+        Image image = COMPILED.computeIfAbsent(arch, a -> compile(KernelSource.text(), a));
         if (!image.log().isBlank()) {
             System.err.println("NVRTC (" + arch + "): " + image.log().strip());
         }

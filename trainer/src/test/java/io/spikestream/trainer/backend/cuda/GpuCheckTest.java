@@ -44,8 +44,10 @@ class GpuCheckTest {
         assertThat(rc).as(Files.readString(out.resolve("gpu-check.txt"))).isZero();
         assertThat(json).contains("\"cuda_available\":true", "\"primitives_strict_fp32_passed\":true",
                 "\"primitives_tf32_passed\":true", "\"training_strict_fp32_vs_reference\"", "\"bench_tf32\"",
-                "\"bench_strict_fp32\"", "\"samples_per_second\"", "\"passed\":true");
-        assertThat(Files.readString(out.resolve("gpu-check.txt"))).contains("GPU CHECK PASSED", "training samples/s");
+                "\"bench_strict_fp32\"", "\"samples_per_second\"", "\"passed\":true", "\"profile_2_steps\"",
+                "\"op\":\"conv3x3Forward [12, 2, 8, 8] 2->4\"");
+        assertThat(Files.readString(out.resolve("gpu-check.txt"))).contains("GPU CHECK PASSED", "training samples/s",
+                "profile (bench_tf32, 2 steps");
     }
 
     @Test
