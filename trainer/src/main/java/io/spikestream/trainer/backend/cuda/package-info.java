@@ -11,21 +11,25 @@
  *       {@code SPIKESTREAM_CUDA_STRICT_FP32=1}.</li>
  *   <li>Matrix products: cuBLAS SGEMM on row-major data through the transpose identity
  *       (a row-major matrix is its column-major transpose).</li>
- *   <li>Everything else: NVRTC-compiled kernels from {@code kernels.cu} (a resource), compiled for
- *       the device at start-up with FMA contraction off. The fused BNTT + LIF forward is two
+ *   <li>Everything else: NVRTC-compiled kernels from {@code kernels.cu} (a resource), compiled at
+ *       start-up with FMA contraction off to machine code (CUBIN) for the device's own architecture
+ *       ({@code sm_90} on an H100): unlike PTX, CUBIN from a newer NVRTC loads on an older driver of
+ *       the same major version. The fused BNTT + LIF forward is two
  *       launches for all T steps (per-step batch statistics for every step at once, then one
  *       thread per neuron walking t = 0..T−1); its backward is three (the membrane recurrence
  *       backwards in time, per-step sums, the batch-norm backward).</li>
- *   <li>One stream, no host synchronisation inside a step except the loss value the interface
- *       returns; a caching allocator hands the same blocks to the same shapes batch after batch;
- *       uploads go through a pinned staging buffer.</li>
+ *   <li>One non-blocking stream for kernels, cuDNN and cuBLAS; no host synchronisation inside a
+ *       step ({@code softmaxCrossEntropyAsync} returns the loss lazily); a caching allocator hands
+ *       the same blocks to the same shapes batch after batch; uploads go through pinned staging
+ *       buffers, input frames as uint8 counts expanded on the device ({@code uploadCounts}).</li>
  * </ul>
  *
  * <p>Test oracles that need no GPU: {@link io.spikestream.trainer.backend.cuda.ReferenceKernels}
  * (a Java twin of every kernel, same operations in the same order) and
  * {@link io.spikestream.trainer.backend.cuda.ReferenceBackend}, checked against the ND4J backend;
  * the CUDA source is compiled to PTX with nvcc and executed on the CPU with g++ in the tests.
- * {@link io.spikestream.trainer.backend.cuda.GpuCheck} runs the CUDA-versus-reference comparison
- * and the training benchmark on a GPU machine (gpu-package/README.md).
+ * {@code NvrtcCompileTest} runs the real NVRTC through JavaCPP where libnvrtc loads (no GPU needed).
+ * {@link io.spikestream.trainer.backend.cuda.GpuCheck} runs the CUDA-versus-reference comparison,
+ * the training benchmark and a per-operation profile on a GPU machine (gpu-package/README.md).
  */
 package io.spikestream.trainer.backend.cuda;

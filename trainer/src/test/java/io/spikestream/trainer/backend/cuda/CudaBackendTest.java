@@ -84,6 +84,18 @@ class CudaBackendTest {
     }
 
     @Test
+    void loadsMachineCodeForTheDeviceAndReportsFreeMemory() {
+        try (CudaBackend gpu = open(false)) {
+            assertThat(gpu.implementation()).as(gpu.device()).containsPattern("kernels (sm|compute)_\\d+");
+            long free = gpu.availableBytes();
+            try (Tensor big = gpu.allocate(64 << 20)) { // 256 MiB
+                assertThat(gpu.availableBytes()).isLessThan(free);
+            }
+            assertThat(gpu.availableBytes()).as("released memory is cached, hence available").isGreaterThanOrEqualTo(free - (1 << 20));
+        }
+    }
+
+    @Test
     void rejectsForeignTensorsAndBadLabels() {
         try (CudaBackend gpu = open(false); Tensor host = REF.allocate(4); Tensor dev = gpu.allocate(4);
                 Tensor logits = gpu.allocate(2, 3); Tensor grad = gpu.allocate(2, 3)) {
