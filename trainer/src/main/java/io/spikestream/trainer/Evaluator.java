@@ -26,8 +26,8 @@ public final class Evaluator {
             for (int i = 0; i < b; i++) {
                 idx[i] = start + i;
             }
-            BatchAssembler.Batch batch = BatchAssembler.assemble(set, idx, Augmentation.NONE, 0);
-            net.forward(batch.frames(), b, false);
+            BatchAssembler.Counts batch = BatchAssembler.assembleCounts(set, idx, Augmentation.NONE, 0);
+            net.forward(batch.counts(), b, false);
             float[] s = net.scoresByStep();
             for (int step = 0; step < t; step++) {
                 for (int i = 0; i < b; i++) {

@@ -26,11 +26,22 @@ public final class TrainBench {
             int iterations) {
     }
 
-    public static float[] frames(ModelSpec spec, int batch, double density, long seed) {
+    /** Binary frame counts, time-major {@code [T][B][C][H][W]}: 1 with probability {@code density}. */
+    public static byte[] counts(ModelSpec spec, int batch, double density, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] f = new float[spec.timesteps() * batch * spec.input().size()];
+        byte[] f = new byte[spec.timesteps() * batch * spec.input().size()];
         for (int i = 0; i < f.length; i++) {
-            f[i] = rnd.nextDouble() < density ? 1f : 0f;
+            f[i] = rnd.nextDouble() < density ? (byte) 1 : (byte) 0;
+        }
+        return f;
+    }
+
+    /** {@link #counts} as floats. */
+    public static float[] frames(ModelSpec spec, int batch, double density, long seed) {
+        byte[] c = counts(spec, batch, density, seed);
+        float[] f = new float[c.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = c[i];
         }
         return f;
     }
@@ -40,7 +51,8 @@ public final class TrainBench {
         if (batch < 2 || iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("batch >= 2, iterations >= 1, warmup >= 0 required");
         }
-        float[] frames = frames(spec, batch, density, seed);
+        // the trainer's own path: counts uploaded as bytes, the loss read after the step is queued
+        byte[] frames = counts(spec, batch, density, seed);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = i % spec.numClasses();
@@ -60,7 +72,7 @@ public final class TrainBench {
         }
         double inferMs = Double.NaN;
         if (inferenceSteps > 0) {
-            float[] one = frames(spec, 1, density, seed + 1);
+            byte[] one = counts(spec, 1, density, seed + 1);
             try (BpttNetwork net = new BpttNetwork(be, BnntParams.init(spec, seed), SpikeFunction.HEAVISIDE)) {
                 net.forward(one, 1, false);
                 net.scoresByStep();
@@ -77,10 +89,14 @@ public final class TrainBench {
         return new Figures(batch / (ms / 1000), ms, inferMs, batch, iterations);
     }
 
-    private static void trainStep(BpttNetwork net, float[] frames, int batch, int[] labels) {
+    private static void trainStep(BpttNetwork net, byte[] frames, int batch, int[] labels) {
         net.forward(frames, batch, true);
-        net.loss(labels);
+        Backend.Loss loss = net.lossAsync(labels);
         net.backward();
         net.step(0.01f, 0.9f, 1e-4f);
+        // read as the trainer does, once per batch after the step was queued
+        if (!Float.isFinite(loss.value())) {
+            throw new IllegalStateException("benchmark training diverged: loss " + loss.value());
+        }
     }
 }
