@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the bare-GPU package on a machine with a JDK and Maven (no GPU needed):
 #   gpu-package/build.sh            (offline Maven; MVN_ONLINE=1 to let Maven download)
-# Result: gpu-package/target/spikestream-gpu/ (lib/, jre/, run-train.sh, run-gpu-check.sh) and
-# gpu-package/target/spikestream-gpu.tar.gz, the archive a GPU session carries.
+# Result: gpu-package/target/spikestream-gpu/ (lib/, jre/, run-train.sh, run-gpu-check.sh) and two
+# archives of it: spikestream-gpu.tar.gz (what run-gpu-check.sh unpacks when run from the
+# repository) and spikestream-gpu.tar.xz (smaller; what run-gpu-session.sh unpacks, carried together
+# with the data archive of pack-data.sh). NO_XZ=1 skips the .tar.xz (about a minute of one core).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,6 +43,11 @@ done
 cp gpu-package/run-train.sh gpu-package/run-gpu-check.sh gpu-package/README.md "$pkg"/
 gpu-package/make-jre.sh "$pkg/jre" "$pkg/lib"
 tar czf gpu-package/target/spikestream-gpu.tar.gz -C gpu-package/target spikestream-gpu
+if [[ -z "${NO_XZ:-}" ]]; then
+  tar cf - -C gpu-package/target spikestream-gpu | xz -9 -T0 > gpu-package/target/spikestream-gpu.tar.xz.part
+  mv gpu-package/target/spikestream-gpu.tar.xz.part gpu-package/target/spikestream-gpu.tar.xz
+fi
 
 echo "package: $(du -sh "$pkg" | cut -f1) unpacked (jre $(du -sh "$pkg/jre" | cut -f1), lib $(du -sh "$pkg/lib" | cut -f1)),"\
-     "$(du -h gpu-package/target/spikestream-gpu.tar.gz | cut -f1) packed: gpu-package/target/spikestream-gpu.tar.gz" >&2
+     "$(du -b gpu-package/target/spikestream-gpu.tar.gz | cut -f1) bytes as gpu-package/target/spikestream-gpu.tar.gz" \
+     "$( [[ -f gpu-package/target/spikestream-gpu.tar.xz ]] && du -b gpu-package/target/spikestream-gpu.tar.xz | cut -f1) bytes as .tar.xz" >&2

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Makes the Java runtime of the bare-GPU package with jlink (GPU.md): the modules the package's
-# jars need (jdeps) plus java.base, java.logging, jdk.unsupported and java.management, compressed,
-# without debug data, headers or man pages; native libraries stripped where `strip` exists.
+# jars need (jdeps) plus java.base, java.logging, jdk.unsupported, java.management and java.desktop
+# (ImageIO and BufferedImage: the DVS emulator behind `train --dataset emulated-images`), without
+# debug data, headers or man pages; native libraries stripped where `strip` exists. The class data
+# are stored uncompressed (JRE_COMPRESS=zip-0, jlink's --compress): the package archive compresses
+# them as a whole far better than jlink does entry by entry (measured with java.desktop in: gzip -9
+# of the runtime 30.0 MB instead of 38.6 MB, xz -9 20.2 MB), and the carried archives must fit in
+# the device tool's 64 MiB (gpu-package/README.md).
 #
 #   gpu-package/make-jre.sh [OUTPUT_DIR] [LIB_DIR]
 #     OUTPUT_DIR  default gpu-package/target/spikestream-gpu/jre (replaced)
@@ -21,11 +26,12 @@ fi
 [[ -n "$jlink" && -x "$jlink" ]] || { echo "make-jre: no jlink found (set JLINK=/path/to/jdk/bin/jlink)" >&2; exit 1; }
 jdeps=$(dirname "$jlink")/jdeps
 
-modules=java.base,java.logging,jdk.unsupported,java.management
-# jdeps also lists java.desktop and java.sql: only jackson-databind's optional java.beans/java.sql
-# support refers to them, loaded by name and skipped when absent; leaving them out saves ~10 MB.
+modules=java.base,java.logging,jdk.unsupported,java.management,java.desktop
+# jdeps also lists java.sql: only jackson-databind's optional java.sql support refers to it, loaded
+# by name and skipped when absent. java.desktop stays: the events module decodes images with ImageIO
+# to emulate recordings in memory (gpu-package/run-gpu-session.sh trains on emulated CIFAR10-DVS).
 # JRE_EXTRA_MODULES=a,b adds modules.
-optional='^(java\.desktop|java\.sql)$'
+optional='^(java\.sql)$'
 if [[ -d "$lib" ]] && ls "$lib"/*.jar >/dev/null 2>&1; then
   found=$("$jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$lib"/*.jar 2>/dev/null | tail -1 || true)
   if [[ "$found" =~ ^[a-z.,]+$ ]]; then
@@ -44,7 +50,7 @@ modules=$(tr ',' '\n' <<<"$modules" | sed '/^$/d' | sort -u | paste -sd, -)
 echo "make-jre: $jlink, modules $modules" >&2
 
 rm -rf "$out"
-"$jlink" --add-modules "$modules" --compress=zip-9 --strip-debug --no-header-files --no-man-pages --output "$out"
+"$jlink" --add-modules "$modules" --compress="${JRE_COMPRESS:-zip-0}" --strip-debug --no-header-files --no-man-pages --output "$out"
 if command -v strip >/dev/null; then
   find "$out/lib" -name '*.so' -exec strip --strip-unneeded {} \;
 fi

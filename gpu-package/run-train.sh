@@ -10,4 +10,4 @@ export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/local/
 java=$here/jre/bin/java
 [[ -x "$java" ]] || java=java
 # JavaCPP unpacks its JNI libraries to a cache: keep it in /tmp, HOME may not be writable there
-exec "$java" --enable-native-access=ALL-UNNAMED -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-/tmp/javacpp-cache}" ${JAVA_OPTS:--Xmx16g} -cp "$here/lib/*" io.spikestream.gpu.GpuMain "$@"
+exec "$java" --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-/tmp/javacpp-cache}" ${JAVA_OPTS:--Xmx16g} -cp "$here/lib/*" io.spikestream.gpu.GpuMain "$@"
