@@ -58,7 +58,7 @@ public final class EvalCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "Compute backend: cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+            description = "Compute backend: cpu, cuda, auto, or reference (pure Java, slow: for rehearsals without ND4J or CUDA) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")

@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-            description = "Compute backend: cpu, cuda or auto (default: ${DEFAULT-VALUE}).")
+            description = "Compute backend: cpu, cuda, auto, or reference (pure Java, slow: for rehearsals without ND4J or CUDA) (default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--val-split", defaultValue = "0.1", paramLabel = "F",
