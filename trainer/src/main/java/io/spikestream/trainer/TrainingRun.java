@@ -211,7 +211,8 @@ public final class TrainingRun {
                     @Override
                     public void epochDone(Trainer.EpochReport r, BpttNetwork n) {
                         n.download(snapshot);
-                        prov.setEpochs(r.epochs());
+                        // epochs run so far: what a run cut off after this epoch has done (the end sets the total)
+                        prov.setEpochs(r.epoch() + 1);
                         double secs = ChronoUnit.MILLIS.between(started, Instant.now()) / 1000.0;
                         prov.setTrainingSeconds(secs).setCreatedAt(Instant.now().toString());
                         if (r.best()) {
