@@ -46,6 +46,8 @@ tar czf gpu-package/target/spikestream-gpu.tar.gz -C gpu-package/target spikestr
 if [[ -z "${NO_XZ:-}" ]]; then
   tar cf - -C gpu-package/target spikestream-gpu | xz -9 -T0 > gpu-package/target/spikestream-gpu.tar.xz.part
   mv gpu-package/target/spikestream-gpu.tar.xz.part gpu-package/target/spikestream-gpu.tar.xz
+else
+  rm -f gpu-package/target/spikestream-gpu.tar.xz   # never leave an archive of an older build
 fi
 
 echo "package: $(du -sh "$pkg" | cut -f1) unpacked (jre $(du -sh "$pkg/jre" | cut -f1), lib $(du -sh "$pkg/lib" | cut -f1)),"\

@@ -18,9 +18,11 @@ data=gpu-package/target/spikestream-data-dryrun-10.tar.xz
 [[ -f "$pkg" ]] || gpu-package/build.sh
 [[ -f "$data" ]] || gpu-package/pack-data.sh --per-class 10 --out "$data"
 rm -rf "$out"
+work=${TMPDIR:-/tmp}/spikestream-session-dryrun
+trap 'rm -rf "$work"' EXIT   # the unpacked package and data (about 100 MB)
 rc=0
 SPIKESTREAM_SESSION_BACKEND=reference SPIKESTREAM_SESSION_PACKAGE=$pkg SPIKESTREAM_SESSION_DATA=$data \
-SPIKESTREAM_SESSION_WORK=${TMPDIR:-/tmp}/spikestream-session-dryrun \
+SPIKESTREAM_SESSION_WORK=$work \
 SPIKESTREAM_SESSION_LIMIT_S=400 SPIKESTREAM_SESSION_CHECK_TIMEOUT_S=60 SPIKESTREAM_SESSION_NMNIST_TIMEOUT_S=80 \
 SPIKESTREAM_SESSION_NMNIST_EPOCHS=3 SPIKESTREAM_SESSION_CIFAR_ARCH=c4-p2-f16 SPIKESTREAM_SESSION_CIFAR_BATCH=16 \
 SPIKESTREAM_SESSION_CIFAR_EPOCHS=2 SPIKESTREAM_SESSION_CIFAR_TIMEOUT_S=100 SPIKESTREAM_SESSION_EVAL_TIMEOUT_S=40 \
