@@ -1,5 +1,6 @@
 package io.spikestream.trainer;
 
+import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.data.BatchAssembler;
 import io.spikestream.trainer.data.FramedSet;
 import io.spikestream.trainer.net.BpttNetwork;
@@ -175,7 +176,7 @@ public final class Trainer {
         int[] order = shuffled(train.size(), cfg.seed() * 1_000_003L + epoch);
         int b = cfg.batchSize();
         int batches = train.size() / b;
-        Deque<Future<BatchAssembler.Batch>> ahead = new ArrayDeque<>();
+        Deque<Future<BatchAssembler.Counts>> ahead = new ArrayDeque<>();
         int submitted = 0;
         double lossSum = 0;
         long correct = 0;
@@ -185,19 +186,23 @@ public final class Trainer {
                 int[] idx = new int[b];
                 System.arraycopy(order, submitted * b, idx, 0, b);
                 long seed = mix(cfg.seed(), epoch, submitted);
-                ahead.add(loaders.submit(() -> BatchAssembler.assemble(train, idx, cfg.augmentation(), seed)));
+                ahead.add(loaders.submit(() -> BatchAssembler.assembleCounts(train, idx, cfg.augmentation(), seed)));
                 submitted++;
             }
-            BatchAssembler.Batch batch = take(ahead.poll());
-            net.forward(batch.frames(), batch.size(), true);
-            float loss = net.loss(batch.labels());
+            BatchAssembler.Counts batch = take(ahead.poll());
+            // counts go up as bytes; the loss and the logits are read once the whole step is queued,
+            // so a GPU never idles while the host waits (a diverged step is still reported; the
+            // checkpoint on disk is from an earlier epoch)
+            net.forward(batch.counts(), batch.size(), true);
+            Backend.Loss pending = net.lossAsync(batch.labels());
+            net.backward();
+            net.step(lr, cfg.momentum(), cfg.weightDecay());
+            float loss = pending.value();
             if (!Float.isFinite(loss)) {
                 throw new IllegalStateException("training diverged: loss " + loss + " at epoch " + (epoch + 1)
                         + " batch " + (i + 1) + " (try a smaller --lr)");
             }
             int c = correct(net.logits(), batch.labels(), net.spec().numClasses());
-            net.backward();
-            net.step(lr, cfg.momentum(), cfg.weightDecay());
             lossSum += loss * batch.size();
             correct += c;
             seen += batch.size();
@@ -241,7 +246,7 @@ public final class Trainer {
         listener.budgetPlanned(new BudgetPlan(planned, requested, epochSecs, elapsed, budget));
     }
 
-    private static BatchAssembler.Batch take(Future<BatchAssembler.Batch> f) {
+    private static BatchAssembler.Counts take(Future<BatchAssembler.Counts> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -9,7 +9,9 @@ import io.spikestream.trainer.backend.Tensor;
  * A slow, dependency-free backend that runs the CUDA kernels' Java twins ({@link ReferenceKernels})
  * on Java arrays, with direct loops (double accumulation) for convolutions and matrix products. It
  * is the oracle that CUDA results are compared with, also on a GPU machine that has no ND4J, and
- * it is checked against the ND4J backend on this machine. Not registered for {@code --backend}.
+ * it is checked against the ND4J backend on this machine. Selectable as {@code --backend reference}
+ * ({@link ReferenceBackendProvider}) to rehearse the bare-GPU package's session on a CPU; {@code
+ * auto} never picks it.
  */
 public final class ReferenceBackend implements Backend {
 
