@@ -27,11 +27,11 @@ import picocli.CommandLine.Option;
 /** {@code spikestream train}: train a BNTT network from scratch and write a checkpoint. */
 @Command(name = "train",
         description = {"Train a BNTT spiking network with backpropagation through time and write a checkpoint.",
-            "The best epoch by validation accuracy at T is kept in --out; the latest state goes to <out>.resume",
-            "(continue with --resume). At the end, early exit is calibrated on the validation split.",
-            "With --time-budget, the first epoch's duration decides how many epochs (at most --epochs) fit in the",
-            "budget, which counts from the start (reading and framing the data included); the learning-rate",
-            "schedule follows that count."})
+            "%nThe best epoch by validation accuracy at T is kept in --out; the latest state goes to "
+                + "<out>.resume (continue with --resume). At the end, early exit is calibrated on the validation split.",
+            "%nWith --time-budget, the first epoch's duration decides how many epochs (at most --epochs) fit in "
+                + "the budget, which counts from the start (reading and framing the data included); the "
+                + "learning-rate schedule follows that count.%n"})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     io.spikestream.app.cli.HelpOption help;
