@@ -24,8 +24,8 @@ import java.util.concurrent.Future;
  * {@code min(epochs, 1 + floor(remaining budget / that time))}, at least 1; the learning-rate
  * schedule (÷10 at 50, 70, 90 %) then follows that count. The budget counts from
  * {@link #setBudgetOrigin} (by default the start of {@code run}). Should later epochs be slower,
- * the run also stops before an epoch that the mean epoch time so far says would end more than 5 %
- * past the budget. Which epochs shuffle and augment how stays a function of (seed, epoch), but how
+ * the run also stops before an epoch that would end more than 5 % past the budget by the slower of
+ * the mean and the latest epoch time so far (checkpoint saving included). Which epochs shuffle and augment how stays a function of (seed, epoch), but how
  * many epochs run, hence the result, then depends on the machine's speed.
  */
 public final class Trainer {
@@ -80,6 +80,7 @@ public final class Trainer {
     private int epochsRun;
     private int firstEpochOfRun;
     private double epochSecondsSum;
+    private double lastEpochSeconds;
     private boolean stoppedByBudget;
     /** {@link System#nanoTime()}; tests substitute a virtual clock. */
     private LongSupplier clock = System::nanoTime;
@@ -157,8 +158,9 @@ public final class Trainer {
                 epochsRun = e + 1;
                 if (cfg.timeBudget() != null && e > firstEpoch && e + 1 < cfg.epochs()) {
                     double elapsed = (clock.getAsLong() - budgetOrigin) / 1e9;
-                    double mean = epochSecondsSum / (e + 1 - firstEpoch);
-                    if (elapsed + mean > 1.05 * budgetSeconds()) {
+                    // the slower of the mean and the latest epoch: epochs that slow down are caught early
+                    double next = Math.max(epochSecondsSum / (e + 1 - firstEpoch), lastEpochSeconds);
+                    if (elapsed + next > 1.05 * budgetSeconds()) {
                         stoppedByBudget = true;
                         listener.budgetStopped(e + 1, cfg.epochs(), elapsed);
                         break;
@@ -191,8 +193,8 @@ public final class Trainer {
             }
             BatchAssembler.Counts batch = take(ahead.poll());
             // counts go up as bytes; the loss and the logits are read once the whole step is queued,
-            // so a GPU never idles while the host waits (a diverged step is still reported; the
-            // checkpoint on disk is from an earlier epoch)
+            // so the host waits once per batch, at its end, instead of between forward and backward
+            // (a diverged step is still reported; the checkpoint on disk is from an earlier epoch)
             net.forward(batch.counts(), batch.size(), true);
             Backend.Loss pending = net.lossAsync(batch.labels());
             net.backward();
@@ -222,12 +224,14 @@ public final class Trainer {
             bestAccuracy = Float.isNaN(valAcc) ? bestAccuracy : valAcc;
         }
         double epochSecs = (clock.getAsLong() - start) / 1e9;
-        epochSecondsSum += epochSecs;
         if (cfg.timeBudget() != null && epoch == firstEpochOfRun) {
             planEpochs(epoch, epochSecs);
         }
         listener.epochDone(new EpochReport(epoch, cfg.epochs(), lr, (float) (lossSum / seen), (float) correct / seen,
                 valAcc, best, seen / trainSecs, (clock.getAsLong() - start) / 1e9), net);
+        // the safety stop's epoch time includes what epochDone spent saving checkpoints
+        lastEpochSeconds = (clock.getAsLong() - start) / 1e9;
+        epochSecondsSum += lastEpochSeconds;
     }
 
     private double budgetSeconds() {

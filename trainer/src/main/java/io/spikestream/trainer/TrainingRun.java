@@ -150,6 +150,12 @@ public final class TrainingRun {
                             + " but the options give " + spec.layerSpec() + ", T=" + spec.timesteps() + ", framing "
                             + framing.describe());
                 }
+                int planned = cp.getTrainingState().getBudgetPlannedEpochs();
+                if (planned > 0 && planned != o.train().epochs()) {
+                    throw new IllegalArgumentException("--resume: " + resumePath + " comes from a run whose time budget "
+                            + "planned " + planned + " epochs, and its learning-rate schedule follows that count; resume"
+                            + " with --epochs " + planned + " (not " + o.train().epochs() + ")");
+                }
                 params = m.params();
                 firstEpoch = cp.getTrainingState().getEpoch();
                 bestSoFar = cp.getProvenance().getBestAccuracy();
@@ -222,7 +228,8 @@ public final class TrainingRun {
                         }
                         Checkpoint resume = CheckpointCodec.toProto(new BnntModel("", spec, snapshot,
                                 EarlyExitSettings.none(), prov.build())).toBuilder()
-                                .setTrainingState(trainingState(r.epoch() + 1, n.momentum())).build();
+                                .setTrainingState(trainingState(r.epoch() + 1, n.momentum(),
+                        o.train().timeBudget() != null ? r.epochs() : 0)).build();
                         CheckpointCodec.writeProto(resumePath, resume);
                         listener.epochDone(r, n);
                     }
@@ -368,8 +375,9 @@ public final class TrainingRun {
         return b.length() > 0 ? b.toString() : "none";
     }
 
-    private static TrainingState trainingState(int epochsDone, List<float[]> momentum) {
-        TrainingState.Builder b = TrainingState.newBuilder().setEpoch(epochsDone);
+    private static TrainingState trainingState(int epochsDone, List<float[]> momentum, int budgetPlannedEpochs) {
+        TrainingState.Builder b = TrainingState.newBuilder().setEpoch(epochsDone)
+                .setBudgetPlannedEpochs(budgetPlannedEpochs);
         for (float[] m : momentum) {
             io.spikestream.proto.v1.Tensor.Builder t = io.spikestream.proto.v1.Tensor.newBuilder().addShape(m.length);
             for (float v : m) {

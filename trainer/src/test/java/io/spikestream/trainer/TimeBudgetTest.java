@@ -175,6 +175,18 @@ class TimeBudgetTest {
                 o.framing(), budget.train(), "cpu", 0.25, out, true, "test", "test");
         assertThatThrownBy(() -> TrainingRun.run(resumed, new TrainingRun.Listener() { }))
                 .hasMessageContaining("time budget cannot be combined with --resume");
+
+        // the budget planned 1 epoch: the resume state says so, and resuming with the configured
+        // maximum would restart the learning-rate schedule, so it is refused with the count to use
+        assertThat(CheckpointCodec.readProto(TrainingRun.resumeFile(out)).getTrainingState().getBudgetPlannedEpochs())
+                .isEqualTo(1);
+        TrainingRun.Options resumedAtMax = TrainingRunLearningTest.options(data, out, 5, true);
+        assertThatThrownBy(() -> TrainingRun.run(resumedAtMax, new TrainingRun.Listener() { }))
+                .hasMessageContaining("--resume").hasMessageContaining("planned 1 epochs")
+                .hasMessageContaining("--epochs 1 (not 5)");
+        TrainingRun.Result asPlanned = TrainingRun.run(TrainingRunLearningTest.options(data, out, 1, true),
+                new TrainingRun.Listener() { });
+        assertThat(asPlanned.epochs()).isEqualTo(1);
     }
 
     @Test

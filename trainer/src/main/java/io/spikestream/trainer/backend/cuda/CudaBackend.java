@@ -96,38 +96,99 @@ public final class CudaBackend implements Backend {
 
     public CudaBackend(CudaOptions options) {
         this.options = options;
-        check(cudaSetDevice(options.device()), "cudaSetDevice " + options.device());
-        check(cudaFree(null), "CUDA context creation");
-        checkDriver(cuCtxGetCurrent(context), "cuCtxGetCurrent");
-        contextThread = Thread.currentThread();
-        // non-blocking: never serialised against work on the legacy default stream
-        check(cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-        floatStaging = new PinnedStaging("float upload");
-        countStaging = new PinnedStaging("count upload");
-        labelStaging = new PinnedStaging("label upload");
-        losses = new LossReadback();
-        checkCublas(cublasCreate_v2(cublas), "cublasCreate");
-        checkCublas(cublasSetStream_v2(cublas, stream), "cublasSetStream");
-        checkCublas(cublasSetMathMode(cublas, options.strictFp32() ? CUBLAS_DEFAULT_MATH : CUBLAS_TF32_TENSOR_OP_MATH),
-                "cublasSetMathMode");
-        checkCudnn(cudnnCreate(cudnn), "cudnnCreate");
-        checkCudnn(cudnnSetStream(cudnn, stream), "cudnnSetStream");
-        convPlans = new ConvPlans(cudnn, options.strictFp32(), options.workspaceLimitBytes());
-        try (cudaDeviceProp prop = new cudaDeviceProp()) {
-            check(cudaGetDeviceProperties(prop, options.device()), "cudaGetDeviceProperties");
-            int major = prop.major();
-            int minor = prop.minor();
-            this.device = String.format(Locale.ROOT, "%s (sm_%d%d, %.1f GiB, %d SMs)", prop.name().getString(), major, minor,
-                    prop.totalGlobalMem() / (double) (1L << 30), prop.multiProcessorCount());
-            this.kernels = new Kernels(major, minor, prop.multiProcessorCount());
+        try {
+            check(cudaSetDevice(options.device()), "cudaSetDevice " + options.device());
+            check(cudaFree(null), "CUDA context creation");
+            checkDriver(cuCtxGetCurrent(context), "cuCtxGetCurrent");
+            contextThread = Thread.currentThread();
+            // non-blocking: never serialised against work on the legacy default stream
+            check(cudaStreamCreateWithFlags(stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+            floatStaging = new PinnedStaging("float upload");
+            countStaging = new PinnedStaging("count upload");
+            labelStaging = new PinnedStaging("label upload");
+            losses = new LossReadback();
+            checkCublas(cublasCreate_v2(cublas), "cublasCreate");
+            checkCublas(cublasSetStream_v2(cublas, stream), "cublasSetStream");
+            checkCublas(cublasSetMathMode(cublas, options.strictFp32() ? CUBLAS_DEFAULT_MATH : CUBLAS_TF32_TENSOR_OP_MATH),
+                    "cublasSetMathMode");
+            checkCudnn(cudnnCreate(cudnn), "cudnnCreate");
+            checkCudnn(cudnnSetStream(cudnn, stream), "cudnnSetStream");
+            convPlans = new ConvPlans(cudnn, options.strictFp32(), options.workspaceLimitBytes());
+            try (cudaDeviceProp prop = new cudaDeviceProp()) {
+                check(cudaGetDeviceProperties(prop, options.device()), "cudaGetDeviceProperties");
+                int major = prop.major();
+                int minor = prop.minor();
+                this.device = String.format(Locale.ROOT, "%s (sm_%d%d, %.1f GiB, %d SMs)", prop.name().getString(), major, minor,
+                        prop.totalGlobalMem() / (double) (1L << 30), prop.multiProcessorCount());
+                this.kernels = new Kernels(major, minor, prop.multiProcessorCount());
+            }
+            int[] drv = new int[1];
+            int[] rt = new int[1];
+            check(cudaDriverGetVersion(drv), "cudaDriverGetVersion");
+            check(cudaRuntimeGetVersion(rt), "cudaRuntimeGetVersion");
+            this.implementation = String.format(Locale.ROOT, "cuda-javacpp (driver %s, runtime %s, cuDNN %d, kernels %s, %s)",
+                    version(drv[0]), version(rt[0]), cudnnGetVersion(), kernels.arch(),
+                    options.strictFp32() ? "strict FP32" : "TF32");
+        } catch (RuntimeException | Error e) {
+            // e.g. NVRTC or the module load failed: `auto` then goes on with the CPU, so give back
+            // what was created so far instead of leaking pinned memory, events and handles
+            releaseAfterFailedStart(e);
+            throw e;
         }
-        int[] drv = new int[1];
-        int[] rt = new int[1];
-        check(cudaDriverGetVersion(drv), "cudaDriverGetVersion");
-        check(cudaRuntimeGetVersion(rt), "cudaRuntimeGetVersion");
-        this.implementation = String.format(Locale.ROOT, "cuda-javacpp (driver %s, runtime %s, cuDNN %d, kernels %s, %s)",
-                version(drv[0]), version(rt[0]), cudnnGetVersion(), kernels.arch(),
-                options.strictFp32() ? "strict FP32" : "TF32");
+    }
+
+    /** Frees whatever the constructor created before it failed; later failures are attached to {@code cause}. */
+    private void releaseAfterFailedStart(Throwable cause) {
+        closed = true;
+        Runnable[] steps = {
+            () -> {
+                if (convPlans != null) {
+                    convPlans.close();
+                }
+            },
+            () -> {
+                if (kernels != null) {
+                    kernels.close();
+                }
+            },
+            () -> {
+                if (!cudnn.isNull()) {
+                    cudnnDestroy(cudnn);
+                }
+            },
+            () -> {
+                if (!cublas.isNull()) {
+                    cublasDestroy_v2(cublas);
+                }
+            },
+            allocator::close,
+            () -> {
+                if (losses != null) {
+                    losses.close();
+                }
+            },
+            () -> {
+                for (PinnedStaging p : new PinnedStaging[] {floatStaging, countStaging, labelStaging}) {
+                    if (p != null) {
+                        p.close();
+                    }
+                }
+            },
+            () -> {
+                if (!stream.isNull()) {
+                    cudaStreamDestroy(stream);
+                }
+            },
+            one::close,
+            zero::close,
+        };
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException | Error e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     private static String version(int v) {
