@@ -3,7 +3,8 @@
 # jars need (jdeps) plus java.base, java.logging, jdk.unsupported, java.management and java.desktop
 # (ImageIO and BufferedImage: the DVS emulator behind `train --dataset emulated-images`), without
 # debug data, headers or man pages; native libraries stripped where `strip` exists. The class data
-# are stored uncompressed (JRE_COMPRESS=zip-0, jlink's --compress): the package archive compresses
+# are stored uncompressed (JRE_COMPRESS, default zip-0; jlink 17-20 know only 0|1|2 and get 0, the
+# zip-N levels map to 0 or 2 there, see below): the package archive compresses
 # them as a whole far better than jlink does entry by entry (measured with java.desktop in: gzip -9
 # of the runtime 30.0 MB instead of 38.6 MB, xz -9 20.2 MB), and the carried archives must fit in
 # the device tool's 64 MiB (gpu-package/README.md).
@@ -49,8 +50,25 @@ fi
 modules=$(tr ',' '\n' <<<"$modules" | sed '/^$/d' | sort -u | paste -sd, -)
 echo "make-jre: $jlink, modules $modules" >&2
 
+# jlink 21 added --compress=zip-0..9 (and deprecated 0|1|2); jlink 17-20 accept only 0|1|2 and refuse
+# zip-N ("Invalid compression level"). Give each the spelling it takes.
+jv=$("$jlink" --version 2>/dev/null | head -1)
+jmajor=${jv%%.*}
+[[ "$jmajor" =~ ^[0-9]+$ ]] || { echo "make-jre: cannot read the version of $jlink ('$jv')" >&2; exit 1; }
+(( jmajor >= 17 )) || { echo "make-jre: $jlink is version $jv; JDK 17 or newer is needed (set JLINK)" >&2; exit 1; }
+compress=${JRE_COMPRESS:-zip-0}
+if (( jmajor < 21 )); then
+  case $compress in
+    zip-0) compress=0 ;;
+    zip-[1-9]) echo "make-jre: jlink $jv has no $compress; using its ZIP level 2" >&2; compress=2 ;;
+    0|1|2) ;;
+    *) echo "make-jre: JRE_COMPRESS=$compress: jlink $jv takes 0, 1, 2 (or zip-0..9, mapped)" >&2; exit 1 ;;
+  esac
+fi
+echo "make-jre: jlink $jv, --compress=$compress" >&2
+
 rm -rf "$out"
-"$jlink" --add-modules "$modules" --compress="${JRE_COMPRESS:-zip-0}" --strip-debug --no-header-files --no-man-pages --output "$out"
+"$jlink" --add-modules "$modules" --compress="$compress" --strip-debug --no-header-files --no-man-pages --output "$out"
 if command -v strip >/dev/null; then
   find "$out/lib" -name '*.so' -exec strip --strip-unneeded {} \;
 fi

@@ -55,9 +55,12 @@ if [[ ! -f "$stub/libcuda.so.1" ]]; then
 fi
 
 cd "$root"
+# a report left by an earlier run must not stand in for this one
+rm -f trainer/target/surefire-reports/TEST-*NvrtcCompileTest.xml
 LD_LIBRARY_PATH="$stub:$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
   mvn -B -o -q -pl trainer test -Dtest=NvrtcCompileTest -Dsurefire.failIfNoSpecifiedTests=false
-report=$(ls trainer/target/surefire-reports/TEST-*NvrtcCompileTest.xml)
+report=$(ls trainer/target/surefire-reports/TEST-*NvrtcCompileTest.xml 2>/dev/null) \
+  || { echo "nvrtc-check: FAILED: the test wrote no report (did it run?)" >&2; exit 1; }
 counts=$(grep -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' "$report" | head -1)
 echo "nvrtc-check: $counts" >&2
 [[ "$counts" =~ skipped=\"0\"\ failures=\"0\" && "$counts" =~ errors=\"0\" ]] \
