@@ -103,6 +103,7 @@ public final class TrainingRun {
             throw new IllegalArgumentException("a time budget cannot be combined with --resume");
         }
         Dataset dataset = Dataset.open(o.data(), o.datasetKind());
+        reportSkipped(dataset, listener::message);
         List<Sample> all = dataset.samples();
         if (all.isEmpty()) {
             throw new IllegalArgumentException("data set " + o.data() + " has no samples");
@@ -373,6 +374,19 @@ public final class TrainingRun {
             }
         }
         return b.length() > 0 ? b.toString() : "none";
+    }
+
+    /** Unusable inputs of the data set (emulated images), the first few named, so none is lost silently. */
+    public static void reportSkipped(Dataset dataset, java.util.function.Consumer<String> log) {
+        List<String> skipped = dataset.skippedInputs();
+        if (skipped.isEmpty()) {
+            return;
+        }
+        log.accept("skipped " + skipped.size() + " unusable input(s) of " + dataset.root() + ":");
+        skipped.stream().limit(10).forEach(s -> log.accept("  " + s));
+        if (skipped.size() > 10) {
+            log.accept("  ... and " + (skipped.size() - 10) + " more");
+        }
     }
 
     private static TrainingState trainingState(int epochsDone, List<float[]> momentum, int budgetPlannedEpochs) {

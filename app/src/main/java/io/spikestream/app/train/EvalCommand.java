@@ -78,6 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<Sample> samples;
         try {
             ds = Dataset.open(data, ModelOptions.datasetKind(dataset));
+            io.spikestream.trainer.TrainingRun.reportSkipped(ds, line -> err.println("eval: " + line));
             long s = seed != null ? seed : m.provenance().getSeed();
             samples = switch (subset.toLowerCase(Locale.ROOT)) {
                 case "all" -> ds.samples();

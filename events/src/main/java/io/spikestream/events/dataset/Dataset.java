@@ -249,6 +249,14 @@ public final class Dataset {
         return orientation.apply(emulated != null ? emulated.read(sample) : Recordings.readAll(sample.path()));
     }
 
+    /**
+     * Inputs of an {@link DatasetKind#EMULATED_IMAGES} data set that are not samples (unusable images,
+     * files outside class folders), as "path: reason"; empty for recordings.
+     */
+    public List<String> skippedInputs() {
+        return emulated == null ? List.of() : emulated.skipped();
+    }
+
     /** The emulation seed of an {@link DatasetKind#EMULATED_IMAGES} data set; empty for recordings. */
     public java.util.OptionalLong emulationSeed() {
         return emulated == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(emulated.seed());

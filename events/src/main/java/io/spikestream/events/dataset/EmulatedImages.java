@@ -26,6 +26,7 @@ final class EmulatedImages {
     private final Map<Path, ImageSetEmulator.Item> items = new HashMap<>();
     private final List<String> classNames;
     private final List<Sample> samples;
+    private final List<String> skipped;
     private final ThreadLocal<PictureRecorder> recorders;
 
     EmulatedImages(Path root, Cifar10DvsProtocol protocol, long seed) {
@@ -46,16 +47,26 @@ final class EmulatedImages {
         classNames = Dataset.CIFAR10_CLASSES.containsAll(found) ? Dataset.CIFAR10_CLASSES
                 : found.stream().sorted(Dataset.NATURAL).toList();
         List<Sample> out = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        plan.skipped().forEach(k -> bad.add(k.path() + ": " + k.reason()));
         for (String cls : classNames) {
             for (ImageSetEmulator.Item item : plan.items()) {
                 if (item.className().equals(cls)) {
                     String id = root.relativize(item.image()).toString().replace(item.image().getFileSystem().getSeparator(), "/");
+                    // `events emulate` skips an image it cannot use and writes no recording for it, so
+                    // it is no sample here either; the others keep their plan index, hence their seeds
+                    String problem = ImageSetEmulator.headerProblem(item.image());
+                    if (problem != null) {
+                        bad.add(id + ": " + problem);
+                        continue;
+                    }
                     out.add(new Sample(id, item.image(), classNames.indexOf(cls), cls));
                     items.put(item.image(), item);
                 }
             }
         }
         samples = List.copyOf(out);
+        skipped = List.copyOf(bad);
         PixelMismatch sensor = protocol.sensorPattern(seed);
         recorders = ThreadLocal.withInitial(() -> new PictureRecorder(sensor));
     }
@@ -70,6 +81,11 @@ final class EmulatedImages {
 
     long seed() {
         return seed;
+    }
+
+    /** Inputs that are not samples, as "path: reason" (what `events emulate` would skip and report). */
+    List<String> skipped() {
+        return skipped;
     }
 
     /** The emulated recording of {@code sample}'s image. */

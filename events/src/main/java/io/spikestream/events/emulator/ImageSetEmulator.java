@@ -205,10 +205,10 @@ public final class ImageSetEmulator {
             }
             image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new UnusableImageException("unreadable image: " + e.getMessage());
+            throw new UnusableImageException(unreadable(e));
         }
         if (image == null) {
-            throw new UnusableImageException("not a decodable image (no JPEG/PNG/BMP/GIF content)");
+            throw new UnusableImageException(NOT_DECODABLE);
         }
         if (image.getWidth() < 1 || image.getHeight() < 1) {
             throw new UnusableImageException("image has no pixels");
@@ -224,6 +224,33 @@ public final class ImageSetEmulator {
     public static EventBatch emulate(Item item, Cifar10DvsProtocol protocol, PictureRecorder recorder, long seed)
             throws UnusableImageException {
         return protocol.record(decode(item.image()), recorder, recordingSeed(seed, item));
+    }
+
+    /**
+     * Why {@code file} cannot be an image, judged from its size and header only (no pixels are
+     * decoded, so it is cheap enough to run over a whole data set before training), or null when
+     * the header is fine; {@link #decode} can still fail on damaged pixel data.
+     */
+    public static String headerProblem(Path file) {
+        try {
+            if (Files.size(file) == 0) {
+                return "zero-size file";
+            }
+            try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+                if (in == null || !ImageIO.getImageReaders(in).hasNext()) {
+                    return NOT_DECODABLE;
+                }
+            }
+            return tooLarge(file);
+        } catch (IOException | RuntimeException e) {
+            return unreadable(e);
+        }
+    }
+
+    private static final String NOT_DECODABLE = "not a decodable image (no JPEG/PNG/BMP/GIF content)";
+
+    private static String unreadable(Exception e) {
+        return "unreadable image: " + e.getMessage();
     }
 
     /** Checks the size in the header before decoding, so a huge image cannot exhaust the heap. */

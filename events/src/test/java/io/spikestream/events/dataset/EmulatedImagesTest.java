@@ -86,10 +86,21 @@ class EmulatedImagesTest {
     void badImagesAndFoldersAreNamed() throws Exception {
         Path images = images();
         Files.write(images.resolve("cat/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        // a sound header over damaged pixel data passes the header check and fails when read, by name
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        BufferedImage noisy = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 64 * 64; i++) {
+            noisy.setRGB(i % 64, i / 64, i * 2654435761L > 0 ? (int) (i * 2654435761L) : i);
+        }
+        ImageIO.write(noisy, "png", png);
+        byte[] whole = png.toByteArray();
+        Files.write(images.resolve("cat/truncated.png"), java.util.Arrays.copyOf(whole, whole.length / 2));
         Dataset d = Dataset.openEmulated(images, 1, Orientation.AS_DECODED);
-        Sample broken = d.samples().stream().filter(x -> x.id().equals("cat/broken.jpg")).findFirst().orElseThrow();
-        assertThatThrownBy(() -> d.read(broken)).isInstanceOf(DatasetException.class)
-                .hasMessageContaining("broken.jpg").hasMessageContaining("unreadable image");
+        assertThat(d.samples()).extracting(Sample::id).doesNotContain("cat/broken.jpg");
+        assertThat(d.skippedInputs()).anyMatch(l -> l.startsWith("cat/broken.jpg: unreadable image"));
+        Sample truncated = d.samples().stream().filter(x -> x.id().equals("cat/truncated.png")).findFirst().orElseThrow();
+        assertThatThrownBy(() -> d.read(truncated)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("truncated.png").hasMessageContaining("unreadable image");
         assertThatThrownBy(() -> Dataset.openEmulated(tmp.resolve("none"), 1, Orientation.AS_DECODED))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("does not exist");
         Path empty = Files.createDirectories(tmp.resolve("empty/cat"));
@@ -121,5 +132,33 @@ class EmulatedImagesTest {
             EventBatch written = io.spikestream.events.io.Recordings.readAll(out.resolve(item.relativeOutput()));
             assertThat(emulated.read(s)).as(item.relativeOutput()).isEqualTo(written);
         }
+    }
+
+    /**
+     * Images `events emulate` cannot use (empty, not an image) are no samples here either, and are
+     * reported; the usable ones keep their recordings (same plan index, same seed), so a data set
+     * opened on the command's output still lines up sample by sample.
+     */
+    @Test
+    void unusableImagesAreSkippedAndReportedLikeTheEmulateCommandDoes() throws Exception {
+        Path images = images();
+        Files.write(images.resolve("cat/img5.png"), new byte[0]);
+        Files.writeString(images.resolve("airplane/img7.jpg"), "text, not a JPEG");
+        Path out = tmp.resolve("out-bad");
+        EmulationSummary s = ImageSetEmulator.run(ImageSetEmulator.plan(images, 0), out, Cifar10DvsProtocol.defaults(),
+                5, 2, (n, skipped) -> { });
+        assertThat(s.recordings()).isEqualTo(6);
+        Dataset recorded = Dataset.open(out);
+        Dataset emulated = Dataset.openEmulated(images, 5, Orientation.AS_DECODED);
+        assertThat(emulated.samples()).extracting(Sample::id).containsExactly("airplane/img0.png", "airplane/img1.png",
+                "airplane/img10.png", "cat/img0.png", "cat/img1.png", "cat/img10.png");
+        assertThat(emulated.skippedInputs()).hasSize(3)
+                .anyMatch(l -> l.startsWith("cat/img5.png: zero-size file"))
+                .anyMatch(l -> l.startsWith("airplane/img7.jpg: not a decodable image"))
+                .anyMatch(l -> l.contains("notes.txt"));
+        for (int i = 0; i < 6; i++) {
+            assertThat(emulated.read(emulated.samples().get(i))).isEqualTo(recorded.read(recorded.samples().get(i)));
+        }
+        assertThat(recorded.skippedInputs()).isEmpty();
     }
 }
