@@ -42,4 +42,29 @@ public final class WallClock {
             LockSupport.parkNanos(left);
         }
     }
+
+    /** The longest single park of {@link #sleepUntil(long, java.util.function.BooleanSupplier)}. */
+    private static final long STOP_POLL_NS = 20_000_000L;
+
+    /**
+     * {@link #sleepUntil(long)} that also wakes within 20 ms when {@code stop} turns true.
+     *
+     * @return false when stopped before the deadline
+     */
+    public static boolean sleepUntil(long deadlineNs, java.util.function.BooleanSupplier stop)
+            throws InterruptedException {
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+            long left = deadlineNs - nowNs();
+            if (left <= 0) {
+                return true;
+            }
+            LockSupport.parkNanos(Math.min(left, STOP_POLL_NS));
+        }
+    }
 }

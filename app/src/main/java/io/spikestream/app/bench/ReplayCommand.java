@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
             "Each packet carries sample id, label, start/end of sample and its intended",
             "send time from an open-loop schedule (never from when a send finished)."})
 public final class ReplayCommand implements Callable<Integer> {
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(30);
     @Mixin
     io.spikestream.app.cli.HelpOption help;
 
@@ -109,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         });
         if (r.stopped()) {
-            err.println("replay: stopped by a signal; every packet sent was flushed to the broker");
+            err.println("replay: stopped by a signal; the packets sent so far were flushed to the broker");
             err.flush();
         }
         if (json) {

@@ -85,14 +85,19 @@ public final class Replayer {
             if (err != null) {
                 throw new ReplayException("send to topic " + config.topic() + " failed: " + err.getMessage(), err);
             }
-            CameraCursor cam = queue.poll();
+            CameraCursor cam = queue.peek();
             long intended;
             if (max) {
                 intended = WallClock.nowNs();
             } else {
                 intended = origin + cam.dueNs();
-                WallClock.sleepUntil(intended);
+                // a stop request (Ctrl-C) ends a long wait (slow --speed, gaps) at once, before a send
+                if (!WallClock.sleepUntil(intended, listener::stopRequested)) {
+                    stopped = true;
+                    break;
+                }
             }
+            queue.poll();
             int p = cam.packet;
             int from = cam.plan.from(p);
             int to = cam.plan.to(p);

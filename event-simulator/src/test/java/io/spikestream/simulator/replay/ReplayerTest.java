@@ -214,4 +214,35 @@ class ReplayerTest {
         assertThat(whole.stopped()).isFalse();
         assertThat(whole.packets()).isGreaterThan(10);
     }
+
+    /** A stop request ends a long wait for the next packet's time at once (slow speed, long gaps). */
+    @Test
+    void aStopRequestWakesTheReplayFromAWaitForTheNextPacket() throws Exception {
+        SampleSource source = SyntheticSamples.uniform(2, 400_000, 100, 2, 6);
+        // 1/1000 of real time: 5 ms packets are 5 s apart on the schedule
+        ReplayConfig c = new ReplayConfig("dvs-events", 1, 0.001, false, null, 5_000, 4096, 0, 0, false, 1, "w-");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.set(true);
+        });
+        MockProducer<String, byte[]> producer = mock();
+        long t0 = System.nanoTime();
+        stopper.start();
+        ReplayResult r = Replayer.run(c, source, producer, new ReplayListener() {
+            @Override
+            public boolean stopRequested() {
+                return stop.get();
+            }
+        });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        stopper.join();
+        assertThat(r.stopped()).isTrue();
+        assertThat(seconds).isLessThan(3.0);  // not the 5 s wait for a packet's time
+        assertThat(r.packets()).isEqualTo(producer.history().size()).isLessThanOrEqualTo(1);
+    }
 }
