@@ -13,9 +13,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Frame counts as bytes and the deferred loss: the same training steps as float frames and the
- * synchronous loss, bit for bit, on the ND4J backend (the interface's default paths) and on the
- * reference (the CUDA kernels' twins).
+ * Frame counts as bytes and the loss read after the step is queued: the same training steps as
+ * float frames and the synchronous loss, bit for bit, on the ND4J backend (the interface's default
+ * paths) and on the reference (the CUDA kernels' twins). Neither backend really defers the loss;
+ * the CUDA read-back ring (slot reuse with more losses pending than slots) is checked against the
+ * reference by {@code Equivalence} on a GPU.
  */
 class BpttNetworkInputTest {
 
