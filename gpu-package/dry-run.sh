@@ -50,10 +50,17 @@ for k in ("nmnist_eval", "cifar10dvs_eval"):
     assert st[k]["eval"]["samples"] == 10, st[k]["eval"]["samples"]
 print("dry-run: summary ok:", {k: v["status"] for k, v in st.items()})
 PY
+# listed once: `tar | grep -q` would fail under pipefail whenever grep stops early (SIGPIPE to tar)
+listing=$(tar -tzf "$out/session-logs.tar.gz") || fail "session-logs.tar.gz does not read"
 for f in logs/nmnist-train.json logs/cifar10dvs-train.json logs/nmnist-eval.json logs/cifar10dvs-eval.json \
-         logs/nmnist.log logs/cifar10dvs.log logs/machine.txt check/gpu-check.json; do
-  tar -tzf "$out/session-logs.tar.gz" | grep -qx "$f" || fail "session-logs.tar.gz lacks $f"
+         logs/nmnist-inspect.json logs/nmnist.log logs/cifar10dvs.log logs/machine.txt check/gpu-check.json; do
+  grep -qx "$f" <<<"$listing" || fail "session-logs.tar.gz lacks $f"
 done
-grep -q "data read, emulated and framed" <(tar -xzOf "$out/session-logs.tar.gz" logs/cifar10dvs.log) \
-  || fail "the CIFAR10-DVS stage did not emulate in memory"
+cifar_log=$(tar -xzOf "$out/session-logs.tar.gz" logs/cifar10dvs.log) || fail "logs/cifar10dvs.log does not read"
+grep -q "data read, emulated and framed" <<<"$cifar_log" || fail "the CIFAR10-DVS stage did not emulate in memory"
+# the returned checkpoints parse (the package's own runtime; no GPU needed)
+for c in nmnist-bntt.ckpt cifar10dvs-emulated-vgg.ckpt; do
+  JAVA_OPTS=-Xmx1g gpu-package/target/spikestream-gpu/run-train.sh model inspect "$out/$c" --json >/dev/null \
+    || fail "$c does not parse (model inspect)"
+done
 echo "dry-run: ok ($out)" >&2

@@ -11,14 +11,17 @@
 #   3. trains the VGG9-style network on CIFAR10-DVS emulated in memory from the CIFAR-10 test images
 #      (90/10 split per class, 2x48x48, T = 20) with a time budget, then evaluates it.
 # Every stage has its own timeout, capped so that the later stages keep their minimum time and the
-# whole ends within SPIKESTREAM_SESSION_LIMIT_S (540). Stages 2-3 run when stage 1 fails an
-# equivalence check (the summary says so) and are skipped only when CUDA is unusable (exit 3).
+# whole, each stage's 10 s kill grace and the final copies included, ends within
+# SPIKESTREAM_SESSION_LIMIT_S (540); a stage left with less than its minimum is skipped ("no time
+# left"). Stages 2-3 run when stage 1 fails an equivalence check (the summary says so) and are
+# skipped only when CUDA is unusable (exit 3). Both archives are checked before anything runs.
 # Checkpoints and logs are copied to OUTDIR while the stages run (every 5 s), so a cut-off call
-# still returns what exists. OUTDIR receives at most 7 files:
+# still returns what exists; SIGTERM/SIGINT stop the running stage, copy and summarise, exit 143/130.
+# OUTDIR receives at most 7 files:
 #   session-summary.json, session-summary.txt, gpu-check.json, gpu-check.txt,
 #   nmnist-bntt.ckpt, cifar10dvs-emulated-vgg.ckpt, session-logs.tar.gz (every log and JSON output)
-# Exit: 0 everything passed, 1 a stage failed or timed out, 2 bad usage or missing archives,
-# 3 CUDA unusable (stages 2-3 skipped).
+# Exit: 0 everything passed, 1 a stage failed, timed out or was skipped, 2 bad usage or a missing or
+# unreadable archive, 3 CUDA unusable (stages 2-3 skipped).
 #
 # Overrides (the CPU dry run, gpu-package/README.md): SPIKESTREAM_SESSION_BACKEND (cuda; "reference"
 # trains with the pure-Java backend and runs stages 2-3 whatever stage 1 says),
@@ -29,7 +32,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-${OUT:-}}
 if [[ -z "$out" || "$out" == -h || "$out" == --help ]]; then
-  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 2
@@ -55,6 +58,13 @@ cifar_overhead=50
 # the least time a stage is started with; below it the stage is skipped as "no time left"
 min_train=40
 min_eval=15
+min_check=10
+min_inspect=5
+inspect_max=20
+# a stage's command gets SIGTERM at its timeout and SIGKILL kill_grace seconds later (timeout -k)
+kill_grace=10
+# seconds kept after the last stage for stopping the copier, the last copies and the summary
+finish_s=5
 
 logs=$work/logs
 data=$work/data
@@ -65,8 +75,10 @@ notes=()
 
 say() { echo "== $(date -u +%H:%M:%S) [$(( $(date +%s) - start )) s] $*" >&2; echo "$*" >>"$logs/session.log"; }
 left() { echo $(( deadline - $(date +%s) )); }
-# the timeout of a stage: its own maximum, or less so that `reserve` seconds stay for the later stages
-cap() { local max=$1 reserve=$2 l; l=$(( $(left) - reserve )); (( l < max )) && echo "$l" || echo "$max"; }
+# the timeout of a stage: its own maximum, or less so that the stage's kill grace and `reserve`
+# seconds (the later stages' minimum slots and the finish) stay before the deadline
+cap() { local max=$1 reserve=$2 l; l=$(( $(left) - kill_grace - reserve )); (( l < max )) && echo "$l" || echo "$max"; }
+slot() { echo $(( $1 + kill_grace )); }   # the most a stage started with timeout $1 can take
 
 json_str() {
   local s=${1//\\/\\\\}
@@ -85,30 +97,59 @@ json_file() { # the JSON object a command printed, or null
 jget() { [[ -f "$1" ]] && sed -n "s/^ *\"$2\" : \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1" | sed -n "${3:-1}p"; }
 pct() { [[ -n "$1" && "$1" != null ]] && awk -v v="$1" 'BEGIN { printf "%.2f %%", 100 * v }' || echo "-"; }
 
+# Copies into OUTDIR run in this shell (after each stage) and in the background copier. Each process
+# writes its own "<name>.part.<pid>" and renames it into place, so no two write the same file and
+# OUTDIR never holds a torn file; flock (when the image has it) also keeps them from interleaving.
+# A file is copied when its bytes differ from OUTDIR's copy (cmp; cksum where cmp is missing):
+# times cannot decide that, the copy is always newer than its source. The trainer replaces a
+# checkpoint by an atomic rename, so a copy reads one whole checkpoint.
+have_flock=0; command -v flock >/dev/null && have_flock=1
+have_cmp=0; command -v cmp >/dev/null && have_cmp=1
+lock=$work/.out.lock
+locked() { # command...: run under the OUTDIR lock where flock exists (waits at most 20 s for it)
+  if (( have_flock )); then { flock -w 20 9 || true; "$@"; } 9>>"$lock"; else "$@"; fi
+}
+same_bytes() {
+  [[ -f "$2" ]] || return 1
+  if (( have_cmp )); then cmp -s "$1" "$2"; else [[ "$(cksum <"$1")" == "$(cksum <"$2")" ]]; fi
+}
 copy_new() { # src name: into OUTDIR when new or changed, atomically there
-  local src=$1 dst=$out/$2
-  if [[ -f "$src" && ( ! -f "$dst" || "$src" -nt "$dst" ) ]]; then
-    cp "$src" "$dst.part" && mv -f "$dst.part" "$dst"
-  fi
+  local src=$1 dst=$out/$2 part=$out/$2.part.$BASHPID
+  [[ -f "$src" ]] || return 0
+  same_bytes "$src" "$dst" && return 0
+  { cp "$src" "$part" && mv -f "$part" "$dst"; } || rm -f "$part"
 }
-pack_logs() {
-  tar -czf "$work/session-logs.tar.gz.part" -C "$work" logs $( [[ -d "$work/check" ]] && echo check ) 2>/dev/null
-  [[ -s "$work/session-logs.tar.gz.part" ]] && cp "$work/session-logs.tar.gz.part" "$out/session-logs.tar.gz.part" \
-    && mv -f "$out/session-logs.tar.gz.part" "$out/session-logs.tar.gz"
-  rm -f "$work/session-logs.tar.gz.part"
+pack_logs_now() {
+  local part=$work/session-logs.tar.gz.part.$BASHPID opart=$out/session-logs.tar.gz.part.$BASHPID
+  tar -czf "$part" -C "$work" logs $( [[ -d "$work/check" ]] && echo check ) 2>/dev/null
+  if [[ -s "$part" ]]; then { cp "$part" "$opart" && mv -f "$opart" "$out/session-logs.tar.gz"; } || rm -f "$opart"; fi
+  rm -f "$part"
 }
-sync_out() {
+sync_out_now() {
   copy_new "$work/nmnist-bntt.ckpt" nmnist-bntt.ckpt
   copy_new "$work/cifar10dvs-emulated-vgg.ckpt" cifar10dvs-emulated-vgg.ckpt
   copy_new "$work/check/gpu-check.json" gpu-check.json
   copy_new "$work/check/gpu-check.txt" gpu-check.txt
 }
-copier() { # in the background while the stages run
-  local i=0
-  while sleep 5; do
+sync_out() { locked sync_out_now; }
+pack_logs() { locked pack_logs_now; }
+copier() { # in the background while the stages run; SIGTERM ends it after the copy under way
+  local i=0 stop=0 nap=
+  trap 'stop=1; [[ -n "$nap" ]] && kill "$nap" 2>/dev/null' TERM
+  while (( ! stop )); do
+    sleep 5 & nap=$!
+    wait "$nap"; nap=
+    (( stop )) && break
     sync_out
     (( ++i % 4 == 0 )) && pack_logs
   done
+  exit 0
+}
+stop_copier() { # and wait for it, so that no copy of it runs while the final ones do
+  [[ -n "${copier_pid:-}" ]] || return 0
+  kill -TERM "$copier_pid" 2>/dev/null
+  wait "$copier_pid" 2>/dev/null
+  copier_pid=
 }
 
 stage_json() { # name: the stage's results as one JSON object
@@ -170,14 +211,15 @@ write_summary() { # session-summary.json and .txt; called after every stage
     done
     [[ -f "$work/check/summary.txt" ]] && sed 's/^/    gpu-check: /' "$work/check/summary.txt"
     for x in "${notes[@]}"; do echo "note: $x"; done
-    echo "files: $(cd "$out" && ls | grep -v '\.part$' | tr '\n' ' ')"
+    echo "files: $(cd "$out" && ls | grep -Ev '\.part(\.[0-9]+)?$' | tr '\n' ' ')"
   } > "$out/session-summary.txt.part" && mv -f "$out/session-summary.txt.part" "$out/session-summary.txt"
 }
 
 finish() { # exit code
+  trap '' TERM INT   # the last copies and the summary are written whatever arrives now
   R[exit]=$1
   R[finished]=true
-  if [[ -n "${copier_pid:-}" ]]; then kill "$copier_pid" 2>/dev/null; wait "$copier_pid" 2>/dev/null; fi
+  stop_copier
   sync_out
   pack_logs
   write_summary
@@ -185,18 +227,53 @@ finish() { # exit code
   exit "$1"
 }
 
+# timed T COMMAND...: COMMAND under `timeout -k kill_grace T`, in the background so that a signal to
+# this shell is handled at once (on_signal) instead of after the stage. --foreground keeps timeout
+# and its command in this shell's process group, so a signal to the whole group (a killed device
+# call) reaches the Java process too; without it, timeout makes a group of its own that survives.
+child=
+current=
+timed() {
+  local t=$1 rc; shift
+  timeout --foreground -k "$kill_grace" "$t" "$@" & child=$!
+  wait "$child"; rc=$?
+  child=
+  return $rc
+}
+on_signal() { # name code: stop the running stage, copy what exists, summarise, exit
+  trap '' TERM INT
+  if [[ -n "$child" ]]; then
+    kill -TERM "$child" 2>/dev/null   # timeout passes it on to the command
+    local i
+    for i in 1 2 3 4 5 6 7 8 9 10; do   # at most 5 s, then SIGKILL to the command and timeout
+      [[ "$(cut -d' ' -f3 "/proc/$child/stat" 2>/dev/null)" =~ ^(Z|)$ ]] && break
+      sleep 0.5
+    done
+    if [[ ! "$(cut -d' ' -f3 "/proc/$child/stat" 2>/dev/null)" =~ ^(Z|)$ ]]; then
+      pkill -KILL -P "$child" 2>/dev/null; kill -KILL "$child" 2>/dev/null
+    fi
+    wait "$child" 2>/dev/null
+  fi
+  [[ -n "$current" ]] && { R[$current.status]=stopped; R[$current.reason]="session stopped by SIG$1"; }
+  notes+=("stopped by SIG$1 after $(( $(date +%s) - start )) s")
+  finish "$2"
+}
+
 # run_java STAGE TIMEOUT JSON_OUT -- ARGS...: one command of the package, its log in logs/STAGE.log
 run_java() {
   local st=$1 t=$2 json=$3; shift 4
   local t0 rc
+  if (( t < 1 )); then skip "$st" "no time left (${t} s)"; return 124; fi
   R[$st.timeout_s]=$t
   R[$st.command]="run-train.sh $*"
   t0=$(date +%s)
   R[$st.status]=running
+  current=$st
   write_summary
   say "$st: timeout ${t} s: $*"
-  timeout -k 10 "$t" "$pkg/run-train.sh" "$@" >"$json" 2> >(tee "$logs/$st.log" >&2)
+  timed "$t" "$pkg/run-train.sh" "$@" >"$json" 2> >(tee "$logs/$st.log" >&2)
   rc=$?
+  current=
   R[$st.exit]=$rc
   R[$st.seconds]=$(( $(date +%s) - t0 ))
   case $rc in
@@ -217,9 +294,13 @@ skip() { R[$1.status]=skipped; R[$1.reason]=$2; say "$1: skipped: $2"; }
 R[gpu]=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1)
 t0=$(date +%s)
 R[unpack.status]=ok
-if [[ ! -f "$pkg_tgz" ]]; then
-  R[unpack.status]=failed; R[unpack.reason]="no package archive $pkg_tgz (run gpu-package/build.sh and carry it)"
-  write_summary; cat "$out/session-summary.txt" >&2; exit 2
+missing=()
+[[ -f "$pkg_tgz" ]] || missing+=("no package archive $pkg_tgz (run gpu-package/build.sh and carry it)")
+[[ -f "$data_txz" ]] || missing+=("no data archive $data_txz (run gpu-package/pack-data.sh and carry it)")
+if (( ${#missing[@]} )); then
+  R[unpack.status]=failed; R[unpack.reason]=$(IFS=';'; echo "${missing[*]}" | sed 's/;/; /g')
+  say "unpack: ${R[unpack.reason]}"
+  R[exit]=2; write_summary; cat "$out/session-summary.txt" >&2; exit 2
 fi
 unpack() { # archive (.tar.gz or .tar.xz) into the work folder; python3 (with lzma) where xz is missing
   case $1 in
@@ -228,32 +309,40 @@ unpack() { # archive (.tar.gz or .tar.xz) into the work folder; python3 (with lz
     *) tar -xzf "$1" -C "$work" ;;
   esac
 }
-unpack "$pkg_tgz" || { R[unpack.status]=failed; R[unpack.reason]="cannot unpack $pkg_tgz"; write_summary; exit 2; }
+for a in "$pkg_tgz" "$data_txz"; do
+  unpack "$a" && continue
+  R[unpack.status]=failed; R[unpack.reason]="cannot unpack $a"
+  say "unpack: ${R[unpack.reason]}"
+  R[exit]=2; write_summary; cat "$out/session-summary.txt" >&2; exit 2
+done
 pkg=$work/spikestream-gpu
-if [[ ! -f "$data_txz" ]]; then
-  R[unpack.status]=failed; R[unpack.reason]="no data archive $data_txz (run gpu-package/pack-data.sh and carry it)"
-else
-  unpack "$data_txz" || { R[unpack.status]=failed; R[unpack.reason]="cannot unpack $data_txz"; }
-fi
 R[unpack.seconds]=$(( $(date +%s) - t0 ))
 say "unpack: ${R[unpack.status]} in ${R[unpack.seconds]} s ($(du -sh "$work" | cut -f1) in $work)"
 "$pkg/jre/bin/java" -version >"$logs/java-version.txt" 2>&1
 write_summary
 copier & copier_pid=$!
-trap 'kill "$copier_pid" 2>/dev/null' EXIT
+trap 'on_signal TERM 143' TERM
+trap 'on_signal INT 130' INT
+trap 'stop_copier; rm -f "$out"/*.part.[0-9]*' EXIT
 
 # --- 1: GPU check -----------------------------------------------------------------------------
 cuda_unusable=0
 check_failed=0
+t=$(cap "$check_max" $(( 2 * $(slot $min_train) + 2 * $(slot $min_eval) + finish_s + 60 )))
 if [[ -n "${SPIKESTREAM_SESSION_SKIP_CHECK:-}" ]]; then
   skip gpu_check "SPIKESTREAM_SESSION_SKIP_CHECK is set"
+elif (( t < min_check )); then
+  skip gpu_check "no time left (${t} s)"
 else
-  t=$(cap "$check_max" $(( 2 * min_train + 2 * min_eval + 60 )))
   R[gpu_check.timeout_s]=$t
+  R[gpu_check.status]=running
+  current=gpu_check
+  write_summary
   say "gpu_check: timeout ${t} s"
   t0=$(date +%s)
-  timeout -k 10 "$t" "$pkg/run-gpu-check.sh" "$work/check" > >(tee "$logs/gpu_check.log" >&2) 2>&1
+  timed "$t" "$pkg/run-gpu-check.sh" "$work/check" > >(tee "$logs/gpu_check.log" >&2) 2>&1
   rc=$?
+  current=
   R[gpu_check.exit]=$rc
   R[gpu_check.seconds]=$(( $(date +%s) - t0 ))
   case $rc in
@@ -286,7 +375,7 @@ if [[ "${R[unpack.status]}" != ok ]]; then
 fi
 
 # --- 2: N-MNIST, the recipe of models/nmnist-bntt.ckpt with a time budget -----------------------
-t=$(cap "$nmnist_max" $(( min_eval + min_train + min_eval )))
+t=$(cap "$nmnist_max" $(( $(slot $min_eval) + $(slot $min_train) + $(slot $min_eval) + finish_s )))
 if (( t < min_train )); then
   skip nmnist "no time left (${t} s)"
 else
@@ -297,14 +386,21 @@ else
     --timesteps 15 --window-us 20000 --frame-size 17x17 --epochs "$nmnist_epochs" --batch 16 --lr 0.1 --roll 1 --seed 42 \
     --backend "$backend" --val-split 0.1 --time-budget "${b}s" --out "$work/nmnist-bntt.ckpt" --json
   if [[ -f "$work/nmnist-bntt.ckpt" ]]; then
-    t=$(cap "$eval_max" $(( min_train + min_eval )))
+    t=$(cap "$eval_max" $(( $(slot $min_train) + $(slot $min_eval) + finish_s )))
     if (( t < min_eval )); then
       skip nmnist_eval "no time left (${t} s)"
     else
       R[nmnist_eval.eval]=$logs/nmnist-eval.json
       run_java nmnist_eval "$t" "$logs/nmnist-eval.json" -- eval --model "$work/nmnist-bntt.ckpt" \
         --data "$data/nmnist-small/Train" --dataset nmnist --subset validation --backend "$backend" --json
-      "$pkg/run-train.sh" model inspect "$work/nmnist-bntt.ckpt" --json >"$logs/nmnist-inspect.json" 2>>"$logs/nmnist_eval.log"
+      # the checkpoint's provenance (device, epochs run); under a timeout too, out of the eval's slot
+      t=$(cap "$inspect_max" $(( $(slot $min_train) + $(slot $min_eval) + finish_s )))
+      if (( t >= min_inspect )); then
+        timed "$t" "$pkg/run-train.sh" model inspect "$work/nmnist-bntt.ckpt" --json >"$logs/nmnist-inspect.json" \
+          2>>"$logs/nmnist_eval.log" || say "nmnist_eval: model inspect exit $? (timeout ${t} s)"
+      else
+        say "nmnist_eval: model inspect skipped: no time left (${t} s)"
+      fi
     fi
   else
     skip nmnist_eval "no checkpoint"
@@ -312,7 +408,7 @@ else
 fi
 
 # --- 3: CIFAR10-DVS emulated in memory from the CIFAR-10 test images, VGG9-style -----------------
-t=$(cap "$cifar_max" "$min_eval")
+t=$(cap "$cifar_max" $(( $(slot $min_eval) + finish_s )))
 if (( t < min_train )); then
   skip cifar10dvs "no time left (${t} s)"
 else
@@ -324,7 +420,7 @@ else
     --count clipped --clip-max 4 --epochs "$cifar_epochs" --batch "$cifar_batch" --lr 0.1 --flip --roll 3 --seed 42 \
     --backend "$backend" --val-split 0.1 --time-budget "${b}s" --out "$work/cifar10dvs-emulated-vgg.ckpt" --json
   if [[ -f "$work/cifar10dvs-emulated-vgg.ckpt" ]]; then
-    t=$(cap "$eval_max" 3)
+    t=$(cap "$eval_max" "$finish_s")
     if (( t < min_eval )); then
       skip cifar10dvs_eval "no time left (${t} s)"
     else
