@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU session rehearsed on a CPU machine (no GPU, no ND4J needed): run-gpu-session.sh for real,
 # every stage, copy and summary, with the pure-Java reference backend, 10 recordings/images per class
-# and tiny networks, then checks what came out. About a minute on 2 cores once the package is built.
+# and tiny networks, then checks what came out. About 60 s on 2 cores once the package
+# is built (measured 57-63 s wall with the machine shared, gpu-package/README.md).
 #
 #   gpu-package/dry-run.sh [OUTDIR]          (default gpu-package/target/dry-run-out)
 #

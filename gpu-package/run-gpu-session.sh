@@ -32,7 +32,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-${OUT:-}}
 if [[ -z "$out" || "$out" == -h || "$out" == --help ]]; then
-  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 2
