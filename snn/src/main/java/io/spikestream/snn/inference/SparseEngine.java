@@ -9,19 +9,23 @@ import java.util.Arrays;
  * in ascending (row, column, channel) order:
  *
  * <ul>
- *   <li>conv, many inputs: for each output position, the active inputs of its 3×3 window are gathered
+ *   <li>conv, many inputs: for each output position, the active inputs of its 3×3 window are listed
  *       in that order and their weight vectors (all output channels) added to one pre-activation
- *       vector, four per pass ({@link #add4}); few inputs (under {@code scatterBelow} contributions per
- *       output on average): each input scatters its nine weight vectors instead;
+ *       vector, four per pass ({@link #addWeighted}); few inputs (under {@code scatterBelow}
+ *       contributions per output on average): each input scatters its nine weight vectors into
+ *       per-position vectors instead, copied into the rows afterwards;
  *   <li>fully connected: the weight rows of the active inputs, four per pass;
  *   <li>then per output row one pass applies the leak, BN folded into a scale and shift per channel and
- *       step (repeated over the row), the threshold and the reset, branch-free, and lists the spikes;
- *   <li>pooling adds each input's quarter to the pooled index looked up in a table.
+ *       step (repeated over the row), the threshold and the reset, branch-free, writing the row's
+ *       spikes as 0/1 floats; they are listed only where the next layer wants a list;
+ *   <li>pooling of a conv layer reads its spike rows with the reference's expression and lists the
+ *       non-zero pooled values; other pooling adds each input's quarter to the pooled index looked up
+ *       in a table.
  * </ul>
  *
  * <p>Vectors are whole arrays indexed alike ({@code a[o] += v·w[o]}, weights as one array per (input
  * channel, tap) or per input): the loop shape HotSpot's C2 vectorizes; offset-shifted array pairs it
- * does not, and loops over one position's 32–64 channels cost mostly their fixed overhead, hence the
+ * does not (it cannot rule out that they alias), hence per-position vectors copied into rows, the
  * four-at-a-time passes and the row-long neuron pass.
  *
  * <p>Every pre-activation receives its contributions in the canonical order of {@link
@@ -180,10 +184,35 @@ public final class SparseEngine implements InferenceEngine {
         }
     }
 
+    /**
+     * {@code z} = 0 plus the products {@code v[q]·w[list[q]]} for q &lt; k in order, four per pass; the
+     * first pass starts from 0 itself (the reference's {@code sum = 0f}), so {@code z} need not be cleared.
+     */
+    static void addWeighted(float[] z, float[][] w, int[] list, float[] v, int k) {
+        int q = 0;
+        if (k >= 4) {
+            float[] w1 = w[list[0]], w2 = w[list[1]], w3 = w[list[2]], w4 = w[list[3]];
+            float v1 = v[0], v2 = v[1], v3 = v[2], v4 = v[3];
+            for (int o = 0; o < z.length; o++) {
+                z[o] = (((0f + v1 * w1[o]) + v2 * w2[o]) + v3 * w3[o]) + v4 * w4[o];
+            }
+            q = 4;
+        } else {
+            Arrays.fill(z, 0f);
+        }
+        for (; q + 4 <= k; q += 4) {
+            add4(z, w[list[q]], v[q], w[list[q + 1]], v[q + 1], w[list[q + 2]], v[q + 2], w[list[q + 3]], v[q + 3]);
+        }
+        for (; q < k; q++) {
+            add1(z, w[list[q]], v[q]);
+        }
+    }
+
     private final class SparseSession implements InspectableSession {
-        /** Up to four gathered contributions not yet added: weight vector (index into the layer's) and input value. */
-        private final int[] pendingW = new int[4];
-        private final float[] pendingV = new float[4];
+        /** Conv layers: per active input its first weight vector's index; per window its vectors' and values. */
+        private final int[][] keys;
+        private final int[][] windowTaps;
+        private final float[][] windowValues;
         /** conv layers: start of each input position's entries in the active list, and the end. */
         private final int[][] starts;
         private final Active input;
@@ -193,6 +222,13 @@ public final class SparseEngine implements InferenceEngine {
         /** Conv layers: one position's pre-activations while they are gathered. */
         private final float[][] gathered;
         private final float[][][] membrane;
+        /** Spiking layers: this step's spikes (0 or 1), laid out as {@link #acc}. */
+        private final float[][][] spikes;
+        /** Whether a spiking layer lists its spikes (not when a pooling layer reads its rows instead). */
+        private final boolean[] listed;
+        /** Conv layers: per output position its pre-activations while inputs scatter, and whether any did. */
+        private final float[][][] cells;
+        private final boolean[][] touched;
         private final float[][] pooled;
         private final float[] readoutAcc;
         private final float[] readoutSum;
@@ -206,18 +242,33 @@ public final class SparseEngine implements InferenceEngine {
             outs = new Active[n];
             acc = new float[n][][];
             membrane = new float[n][][];
+            spikes = new float[n][][];
+            listed = new boolean[n];
+            cells = new float[n][][];
+            touched = new boolean[n][];
             pooled = new float[n][];
             starts = new int[n][];
             gathered = new float[n][];
+            keys = new int[n][];
+            windowTaps = new int[n][];
+            windowValues = new float[n][];
             for (int l = 0; l < n; l++) {
                 int[] out = net.out[l];
                 switch (net.kinds[l]) {
                     case CONV, DENSE -> {
                         acc[l] = new float[out[1]][out[2] * out[0]];
                         membrane[l] = new float[out[1]][out[2] * out[0]];
+                        spikes[l] = new float[out[1]][out[2] * out[0]];
+                        listed[l] = !(net.kinds[l] == FoldedNetwork.Kind.CONV && l + 1 < n
+                                && net.kinds[l + 1] == FoldedNetwork.Kind.POOL);
                         if (net.kinds[l] == FoldedNetwork.Kind.CONV) {
                             starts[l] = new int[net.in[l][1] * net.in[l][2] + 1];
                             gathered[l] = new float[out[0]];
+                            keys[l] = new int[net.size(net.in[l])];
+                            cells[l] = new float[out[1] * out[2]][out[0]];
+                            touched[l] = new boolean[out[1] * out[2]];
+                            windowTaps[l] = new int[9 * net.in[l][0]];
+                            windowValues[l] = new float[9 * net.in[l][0]];
                         }
                         outs[l] = new Active(net.size(out));
                         Arrays.fill(outs[l].val, 1f);
@@ -303,19 +354,21 @@ public final class SparseEngine implements InferenceEngine {
             final int[] idx = x.idx;
             final float[] val = x.val;
             final int[] st = starts[l];
-            // st[p]..st[p+1]: the active inputs at map position p (the list is in position order)
+            final int[] key = keys[l];
+            // st[p]..st[p+1]: the active inputs at map position p (the list is in position order);
+            // key: the input's tap-0 weight vector in taps (input channel · 9)
             int e = 0;
             final int count = x.count;
-            for (int p = 0, end = ci; p < h * w; p++, end += ci) {
+            for (int p = 0, base = 0; p < h * w; p++, base += ci) {
                 st[p] = e;
-                while (e < count && idx[e] < end) {
-                    e++;
+                for (int end = base + ci; e < count && idx[e] < end; e++) {
+                    key[e] = (idx[e] - base) * 9;
                 }
             }
             st[h * w] = count;
             final int co = z.length;
-            final int[] pw = pendingW;
-            final float[] pv = pendingV;
+            final int[] wl = windowTaps[l];
+            final float[] vl = windowValues[l];
             int n = 0;
             for (int oy = 0; oy < h; oy++) {
                 int y0 = Math.max(0, oy - 1);
@@ -324,33 +377,26 @@ public final class SparseEngine implements InferenceEngine {
                 for (int ox = 0; ox < w; ox++) {
                     int x0 = Math.max(0, ox - 1);
                     int x1 = Math.min(w - 1, ox + 1);
+                    // the window's contributions in canonical order: weight vector and value
                     int k = 0;
-                    boolean any = false;
                     for (int iy = y0; iy <= y1; iy++) {
                         int tapRow = (iy - oy + 1) * 3 - ox + 1;
                         for (int ix = x0; ix <= x1; ix++) {
                             int ip = iy * w + ix;
                             int tap = tapRow + ix;
-                            int base = ip * ci;
-                            for (int a = st[ip], b = st[ip + 1]; a < b; a++) {
-                                pw[k] = (idx[a] - base) * 9 + tap;
-                                pv[k++] = val[a];
-                                if (k == 4) {
-                                    add4(z, taps[pw[0]], pv[0], taps[pw[1]], pv[1], taps[pw[2]], pv[2], taps[pw[3]], pv[3]);
-                                    k = 0;
-                                    any = true;
-                                }
+                            int a = st[ip];
+                            int b = st[ip + 1];
+                            System.arraycopy(val, a, vl, k, b - a);
+                            for (; a < b; a++) {
+                                wl[k++] = key[a] + tap;
                             }
                         }
                     }
-                    for (int r = 0; r < k; r++) {
-                        add1(z, taps[pw[r]], pv[r]);
+                    if (k == 0) {
+                        continue; // a position without active inputs keeps its zeros
                     }
-                    if (any || k > 0) {
-                        // a position without active inputs keeps its zeros
-                        System.arraycopy(z, 0, row, ox * co, co);
-                        Arrays.fill(z, 0f);
-                    }
+                    addWeighted(z, taps, wl, vl, k);
+                    System.arraycopy(z, 0, row, ox * co, co);
                 }
                 n = fireRow(l, t, oy, n);
             }
@@ -367,7 +413,8 @@ public final class SparseEngine implements InferenceEngine {
             final int h = net.in[l][1];
             final int w = net.in[l][2];
             final int co = net.out[l][0];
-            final float[][] rows = acc[l];
+            final float[][] cell = cells[l];
+            final boolean[] hit = touched[l];
             final float[][] taps = wt[l];
             final int count = x.count;
             final int[] idx = x.idx;
@@ -386,17 +433,25 @@ public final class SparseEngine implements InferenceEngine {
                     if (oy < 0 || oy >= h) {
                         continue;
                     }
-                    float[] row = rows[oy];
                     for (int kx = 0; kx < 3; kx++) {
                         int ox = xx - kx + 1;
                         if (ox < 0 || ox >= w) {
                             continue;
                         }
-                        float[] wp = taps[tapBase + ky * 3 + kx];
-                        int off = ox * co;
-                        for (int o = 0; o < co; o++) {
-                            row[off + o] += v * wp[o];
-                        }
+                        int op = oy * w + ox;
+                        add1(cell[op], taps[tapBase + ky * 3 + kx], v);
+                        hit[op] = true;
+                    }
+                }
+            }
+            final float[][] rows = acc[l];
+            for (int oy = 0, op = 0; oy < h; oy++) {
+                for (int ox = 0; ox < w; ox++, op++) {
+                    if (hit[op]) {
+                        // the same-index per-position vectors vectorize; the row is what the neuron pass reads
+                        System.arraycopy(cell[op], 0, rows[oy], ox * co, co);
+                        Arrays.fill(cell[op], 0f);
+                        hit[op] = false;
                     }
                 }
             }
@@ -415,12 +470,11 @@ public final class SparseEngine implements InferenceEngine {
         private int fireRow(int l, int t, int r, int n) {
             final float[] u = membrane[l][r];
             final float[] a = acc[l][r];
+            final float[] sp = spikes[l][r];
             final float[] sc = rowScale[l][t];
             final float[] sh = rowShift[l][t];
             final float leak = net.leak;
             final float theta = net.theta;
-            final int[] idx = outs[l].idx;
-            final int base = r * u.length;
             if (theta == 1f) {
                 // spike ⇔ v > 1: v − 1 is then at least 2⁻²³ (the float after 1), so s is exactly 1,
                 // otherwise v − 1 ≤ 0 and s is 0 (NaN stays NaN: no spike, as v > 1 is false);
@@ -429,21 +483,23 @@ public final class SparseEngine implements InferenceEngine {
                     float v = leak * u[o] + (a[o] * sc[o] + sh[o]);
                     float s = Math.min(Math.max((v - 1f) * 0x1p24f, 0f), 1f);
                     u[o] = v - s;
-                    a[o] = s;
-                }
-                for (int o = 0; o < a.length; o++) {
-                    float s = a[o];
+                    sp[o] = s;     // NaN (as s) where v is NaN; readers count it as no spike
                     a[o] = 0f;
-                    idx[n] = base + o;   // written always, kept only on a spike: no unpredictable branch
-                    n += (int) s;        // 1 or 0 (NaN converts to 0): no branch either
                 }
             } else {
                 FoldedNetwork.integrate(u, a, sc, sh, leak);
                 for (int o = 0; o < u.length; o++) {
-                    boolean spike = FoldedNetwork.fireIntegrated(u, o, theta);
-                    idx[n] = base + o;
-                    n += spike ? 1 : 0;
+                    sp[o] = FoldedNetwork.fireIntegrated(u, o, theta) ? 1f : 0f;
                 }
+            }
+            if (!listed[l]) {
+                return n; // a pooling layer reads the spike rows
+            }
+            final int[] idx = outs[l].idx;
+            final int base = r * u.length;
+            for (int o = 0; o < sp.length; o++) {
+                idx[n] = base + o;     // written always, kept only on a spike: no unpredictable branch
+                n += (int) sp[o];      // 1 or 0 (NaN converts to 0): no branch either
             }
             return n;
         }
@@ -454,6 +510,10 @@ public final class SparseEngine implements InferenceEngine {
         }
 
         private void pool(int l, Active x) {
+            if (l > 0 && net.kinds[l - 1] == FoldedNetwork.Kind.CONV) {
+                poolRows(l, spikes[l - 1]);
+                return;
+            }
             final float[] p = pooled[l];
             final int[] target = poolTarget[l];
             final int[] idx = x.idx;
@@ -474,6 +534,39 @@ public final class SparseEngine implements InferenceEngine {
                 ov[n] = v;
                 n += v != 0f ? 1 : 0;
                 p[k] = 0f;
+            }
+            out.count = n;
+        }
+
+        /**
+         * Pools a conv layer's spike rows with the reference's own expression (four quarter-values, row by
+         * row) and lists the non-zero results in ascending order: one pass over the pooled map instead of
+         * listing every spike, scattering it and scanning the map.
+         */
+        private void poolRows(int l, float[][] rows) {
+            final int c = net.in[l][0];
+            final int ho = net.out[l][1];
+            final int wo = net.out[l][2];
+            final Active out = outs[l];
+            final int[] oi = out.idx;
+            final float[] ov = out.val;
+            int n = 0;
+            for (int py = 0; py < ho; py++) {
+                final float[] r0 = rows[2 * py];
+                final float[] r1 = rows[2 * py + 1];
+                for (int px = 0; px < wo; px++) {
+                    final int a0 = 2 * px * c;
+                    final int a1 = a0 + c;
+                    final int base = (py * wo + px) * c;
+                    for (int k = 0; k < c; k++) {
+                        float v = ((r0[a0 + k] * 0.25f + r0[a1 + k] * 0.25f) + r1[a0 + k] * 0.25f) + r1[a1 + k] * 0.25f;
+                        oi[n] = base + k;  // written always, kept only when positive: no unpredictable branch
+                        ov[n] = v;
+                        // spikes are 0 or 1, except NaN where the membrane is NaN (the reference: no spike);
+                        // v > 0 skips both zero and NaN
+                        n += v > 0f ? 1 : 0;
+                    }
+                }
             }
             out.count = n;
         }
@@ -565,9 +658,19 @@ public final class SparseEngine implements InferenceEngine {
                 System.arraycopy(lastReadout, 0, chw, 0, chw.length);
                 return chw;
             }
-            Active a = outs[layer];
             int c = shape[0];
             int hw = shape[1] * shape[2];
+            if (spikes[layer] != null) {
+                float[][] rows = spikes[layer];
+                for (int y = 0; y < rows.length; y++) {
+                    for (int p = 0; p < rows[y].length; p++) {
+                        int x = p / c;
+                        chw[(p - x * c) * hw + y * shape[2] + x] = rows[y][p] > 0f ? 1f : 0f; // NaN: no spike
+                    }
+                }
+                return chw;
+            }
+            Active a = outs[layer];
             for (int e = 0; e < a.count; e++) {
                 int j = a.idx[e];
                 int pos = j / c;
