@@ -178,6 +178,19 @@ public final class SparseEngine implements InferenceEngine {
         }
     }
 
+    /** The last one to three contributions in one pass, as {@link #add4}. */
+    static void add3(float[] a, float[] w1, float v1, float[] w2, float v2, float[] w3, float v3) {
+        for (int o = 0; o < a.length; o++) {
+            a[o] = ((a[o] + v1 * w1[o]) + v2 * w2[o]) + v3 * w3[o];
+        }
+    }
+
+    static void add2(float[] a, float[] w1, float v1, float[] w2, float v2) {
+        for (int o = 0; o < a.length; o++) {
+            a[o] = (a[o] + v1 * w1[o]) + v2 * w2[o];
+        }
+    }
+
     static void add1(float[] a, float[] w, float v) {
         for (int o = 0; o < a.length; o++) {
             a[o] += v * w[o];
@@ -203,8 +216,11 @@ public final class SparseEngine implements InferenceEngine {
         for (; q + 4 <= k; q += 4) {
             add4(z, w[list[q]], v[q], w[list[q + 1]], v[q + 1], w[list[q + 2]], v[q + 2], w[list[q + 3]], v[q + 3]);
         }
-        for (; q < k; q++) {
-            add1(z, w[list[q]], v[q]);
+        switch (k - q) {
+            case 3 -> add3(z, w[list[q]], v[q], w[list[q + 1]], v[q + 1], w[list[q + 2]], v[q + 2]);
+            case 2 -> add2(z, w[list[q]], v[q], w[list[q + 1]], v[q + 1]);
+            case 1 -> add1(z, w[list[q]], v[q]);
+            default -> { }
         }
     }
 
@@ -582,8 +598,11 @@ public final class SparseEngine implements InferenceEngine {
                 add4(a, rows[idx[e]], val[e], rows[idx[e + 1]], val[e + 1], rows[idx[e + 2]], val[e + 2],
                         rows[idx[e + 3]], val[e + 3]);
             }
-            for (; e < count; e++) {
-                add1(a, rows[idx[e]], val[e]);
+            switch (count - e) {
+                case 3 -> add3(a, rows[idx[e]], val[e], rows[idx[e + 1]], val[e + 1], rows[idx[e + 2]], val[e + 2]);
+                case 2 -> add2(a, rows[idx[e]], val[e], rows[idx[e + 1]], val[e + 1]);
+                case 1 -> add1(a, rows[idx[e]], val[e]);
+                default -> { }
             }
         }
 
