@@ -41,14 +41,18 @@ class EmulatedImagesTest {
         return root;
     }
 
+    /** What `events emulate --images images --seed 5` writes to {@code out}, opened as a data set. */
+    private static Dataset emulatedToDisk(Path images, Path out, int recordings) {
+        EmulationSummary s = ImageSetEmulator.run(ImageSetEmulator.plan(images, 0), out, Cifar10DvsProtocol.defaults(),
+                5, 2, (n, skipped) -> { });
+        assertThat(s.recordings()).isEqualTo(recordings);
+        return Dataset.open(out);
+    }
+
     @Test
     void samplesLabelsOrderAndEventsEqualTheEmulatorsRecordings() throws Exception {
         Path images = images();
-        Path out = tmp.resolve("out");
-        EmulationSummary s = ImageSetEmulator.run(ImageSetEmulator.plan(images, 0), out, Cifar10DvsProtocol.defaults(),
-                5, 2, (n, skipped) -> { });
-        assertThat(s.recordings()).isEqualTo(6);
-        Dataset recorded = Dataset.open(out);
+        Dataset recorded = emulatedToDisk(images, tmp.resolve("out"), 6);
         Dataset emulated = Dataset.openEmulated(images, 5, Orientation.AS_DECODED);
 
         assertThat(emulated.kind()).isEqualTo(DatasetKind.EMULATED_IMAGES);
@@ -144,11 +148,7 @@ class EmulatedImagesTest {
         Path images = images();
         Files.write(images.resolve("cat/img5.png"), new byte[0]);
         Files.writeString(images.resolve("airplane/img7.jpg"), "text, not a JPEG");
-        Path out = tmp.resolve("out-bad");
-        EmulationSummary s = ImageSetEmulator.run(ImageSetEmulator.plan(images, 0), out, Cifar10DvsProtocol.defaults(),
-                5, 2, (n, skipped) -> { });
-        assertThat(s.recordings()).isEqualTo(6);
-        Dataset recorded = Dataset.open(out);
+        Dataset recorded = emulatedToDisk(images, tmp.resolve("out-bad"), 6);
         Dataset emulated = Dataset.openEmulated(images, 5, Orientation.AS_DECODED);
         assertThat(emulated.samples()).extracting(Sample::id).containsExactly("airplane/img0.png", "airplane/img1.png",
                 "airplane/img10.png", "cat/img0.png", "cat/img1.png", "cat/img10.png");
