@@ -52,8 +52,15 @@ final class ConvPlans implements AutoCloseable {
     record Key(int n, int in, int out, int h, int w) {
     }
 
-    /** A chosen algorithm, its math type and workspace. */
-    record Algo(int algo, int mathType, long workspace) {
+    /** One of cuDNN's candidates: algorithm, status, math type, workspace bytes, measured ms (NaN when ranked by heuristics). */
+    record Candidate(int algo, int status, int mathType, long memory, float ms) {
+    }
+
+    /**
+     * A chosen algorithm, its math type, workspace and measured ms; {@code fasterOverLimit} is a
+     * usable candidate that measured faster but needs more workspace than the limit, or null.
+     */
+    record Algo(int algo, int mathType, long workspace, float ms, Candidate fasterOverLimit) {
     }
 
     static final class Plan implements AutoCloseable {
@@ -117,8 +124,7 @@ final class ConvPlans implements AutoCloseable {
 
     Algo forward(Plan p, Key k) {
         if (p.forward == null) {
-            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            for (boolean measure : new boolean[] {true, false}) {
+            p.forward = search(p, k, "forward", measure -> {
                 int[] found = new int[1];
                 try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(CANDIDATES)) {
                     if (measure) {
@@ -126,30 +132,21 @@ final class ConvPlans implements AutoCloseable {
                     } else {
                         checkCudnn(cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.conv, p.y, CANDIDATES, found, perf), "cudnnGetConvolutionForwardAlgorithm_v7 " + k);
                     }
-                    int[][] rows = new int[found[0]][];
-                    long[] memory = new long[found[0]];
-                    for (int i = 0; i < found[0]; i++) {
+                    Candidate[] out = new Candidate[found[0]];
+                    for (int i = 0; i < out.length; i++) {
                         cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                        memory[i] = r.memory();
+                        out[i] = new Candidate(r.algo(), r.status(), r.mathType(), r.memory(), measure ? r.time() : Float.NaN);
                     }
-                    p.forward = choose(rows, memory);
+                    return out;
                 }
-                if (p.forward != null) {
-                    break;
-                }
-            }
-            if (p.forward == null) {
-                throw new CudaRuntime.CudaException("cuDNN has no forward algorithm for " + k + " within " + workspaceLimit + " bytes");
-            }
+            });
         }
         return p.forward;
     }
 
     Algo backwardData(Plan p, Key k) {
         if (p.backwardData == null) {
-            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            for (boolean measure : new boolean[] {true, false}) {
+            p.backwardData = search(p, k, "backward-data", measure -> {
                 int[] found = new int[1];
                 try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(CANDIDATES)) {
                     if (measure) {
@@ -157,30 +154,21 @@ final class ConvPlans implements AutoCloseable {
                     } else {
                         checkCudnn(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.conv, p.x, CANDIDATES, found, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7 " + k);
                     }
-                    int[][] rows = new int[found[0]][];
-                    long[] memory = new long[found[0]];
-                    for (int i = 0; i < found[0]; i++) {
+                    Candidate[] out = new Candidate[found[0]];
+                    for (int i = 0; i < out.length; i++) {
                         cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
-                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                        memory[i] = r.memory();
+                        out[i] = new Candidate(r.algo(), r.status(), r.mathType(), r.memory(), measure ? r.time() : Float.NaN);
                     }
-                    p.backwardData = choose(rows, memory);
+                    return out;
                 }
-                if (p.backwardData != null) {
-                    break;
-                }
-            }
-            if (p.backwardData == null) {
-                throw new CudaRuntime.CudaException("cuDNN has no backward-data algorithm for " + k + " within " + workspaceLimit + " bytes");
-            }
+            });
         }
         return p.backwardData;
     }
 
     Algo backwardFilter(Plan p, Key k) {
         if (p.backwardFilter == null) {
-            checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
-            for (boolean measure : new boolean[] {true, false}) {
+            p.backwardFilter = search(p, k, "backward-filter", measure -> {
                 int[] found = new int[1];
                 try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(CANDIDATES)) {
                     if (measure) {
@@ -188,57 +176,88 @@ final class ConvPlans implements AutoCloseable {
                     } else {
                         checkCudnn(cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.conv, p.w, CANDIDATES, found, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7 " + k);
                     }
-                    int[][] rows = new int[found[0]][];
-                    long[] memory = new long[found[0]];
-                    for (int i = 0; i < found[0]; i++) {
+                    Candidate[] out = new Candidate[found[0]];
+                    for (int i = 0; i < out.length; i++) {
                         cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
-                        rows[i] = new int[] {r.algo(), r.status(), r.mathType()};
-                        memory[i] = r.memory();
+                        out[i] = new Candidate(r.algo(), r.status(), r.mathType(), r.memory(), measure ? r.time() : Float.NaN);
                     }
-                    p.backwardFilter = choose(rows, memory);
+                    return out;
                 }
-                if (p.backwardFilter != null) {
-                    break;
-                }
-            }
-            if (p.backwardFilter == null) {
-                throw new CudaRuntime.CudaException("cuDNN has no backward-filter algorithm for " + k + " within " + workspaceLimit + " bytes");
-            }
+            });
         }
         return p.backwardFilter;
     }
 
     /**
-     * The first (fastest) of cuDNN's measured candidates {algo, status, math type} that succeeded
-     * and fits the workspace limit. Never one that converts FP32 to FP16; in strict mode one found
-     * for FMA math, else (some cuDNN versions report the default math type) a default-math one,
-     * which then runs with FMA math set.
+     * One direction's choice: cuDNN's measured candidates first, its heuristic ranking when none of
+     * them is usable; the math type is set for searching first.
+     *
+     * @param candidates the candidates of one search, measured (true) or ranked (false)
      */
-    Algo choose(int[][] rows, long[] memory) {
+    private Algo search(Plan p, Key k, String direction, java.util.function.Function<Boolean, Candidate[]> candidates) {
+        checkCudnn(cudnnSetConvolutionMathType(p.conv, searchMath()), "cudnnSetConvolutionMathType");
+        for (boolean measure : new boolean[] {true, false}) {
+            Algo a = choose(candidates.apply(measure));
+            if (a != null) {
+                return a;
+            }
+        }
+        throw new CudaRuntime.CudaException("cuDNN has no " + direction + " algorithm for " + k + " within " + workspaceLimit
+                + " bytes of workspace (SPIKESTREAM_CUDA_WORKSPACE_MIB raises the limit)");
+    }
+
+    /**
+     * The first (fastest) of cuDNN's candidates that succeeded and fits the workspace limit. Never one
+     * that converts FP32 to FP16; in strict mode one found for FMA math, else (some cuDNN versions
+     * report the default math type) a default-math one, which then runs with FMA math set. A faster
+     * usable candidate that only the workspace limit ruled out is kept in the result, so the report
+     * says what a larger limit would buy.
+     */
+    Algo choose(Candidate[] candidates) {
         int[] acceptable = strict ? new int[] {CUDNN_FMA_MATH, org.bytedeco.cuda.global.cudnn.CUDNN_DEFAULT_MATH} : null;
         for (int pass = 0; pass < (strict ? 2 : 1); pass++) {
-            for (int i = 0; i < rows.length; i++) {
-                int math = rows[i][2];
+            Candidate overLimit = null;
+            for (Candidate c : candidates) {
+                int math = c.mathType();
                 boolean mathOk = strict ? math == acceptable[pass] : math != CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
-                if (rows[i][1] == CUDNN_STATUS_SUCCESS && memory[i] <= workspaceLimit && mathOk) {
-                    return new Algo(rows[i][0], math, memory[i]);
+                if (c.status() != CUDNN_STATUS_SUCCESS || !mathOk) {
+                    continue;
                 }
+                if (c.memory() > workspaceLimit) {
+                    overLimit = overLimit == null ? c : overLimit;
+                    continue;
+                }
+                return new Algo(c.algo(), math, c.memory(), c.ms(), overLimit);
             }
         }
         return null;
     }
 
-    /** Per shape, the chosen algorithm of each direction: id, math type (0 default, 1 tensor op, 3 FMA), workspace. */
+    /**
+     * Per shape, the chosen algorithm of each direction: id, math type (0 default, 1 tensor op, 3
+     * FMA), workspace, measured time, and a faster one the workspace limit ruled out; then the limit.
+     */
     String describe() {
         StringBuilder sb = new StringBuilder();
         plans.forEach((k, p) -> sb.append(sb.length() > 0 ? "; " : "").append(String.format(java.util.Locale.ROOT,
                 "N%d %d->%d %dx%d fwd %s bwdData %s bwdFilter %s", k.n(), k.in(), k.out(), k.h(), k.w(), brief(p.forward),
                 brief(p.backwardData), brief(p.backwardFilter))));
-        return sb.toString();
+        return sb.append(sb.length() > 0 ? "; " : "").append("workspace limit ").append(workspaceLimit >> 20).append(" MiB")
+                .toString();
     }
 
-    private static String brief(Algo a) {
-        return a == null ? "-" : a.algo() + "/m" + a.mathType() + "/" + (a.workspace() >> 20) + "MiB";
+    /** e.g. {@code 1/m1/12MiB/0.512ms} and, when the limit ruled out a faster one, {@code (6 needs 2100MiB: 0.301ms)}. */
+    static String brief(Algo a) {
+        if (a == null) {
+            return "-";
+        }
+        String s = a.algo() + "/m" + a.mathType() + "/" + (a.workspace() >> 20) + "MiB" + ms(a.ms());
+        Candidate f = a.fasterOverLimit();
+        return f == null ? s : s + " (" + f.algo() + " needs " + (f.memory() >> 20) + "MiB" + ms(f.ms()) + ")";
+    }
+
+    private static String ms(float ms) {
+        return Float.isNaN(ms) ? "" : String.format(java.util.Locale.ROOT, "/%.3fms", ms);
     }
 
     @Override

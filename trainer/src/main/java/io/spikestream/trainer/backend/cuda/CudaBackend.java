@@ -113,9 +113,9 @@ public final class CudaBackend implements Backend {
                     "cublasSetMathMode");
             checkCudnn(cudnnCreate(cudnn), "cudnnCreate");
             checkCudnn(cudnnSetStream(cudnn, stream), "cudnnSetStream");
-            convPlans = new ConvPlans(cudnn, options.strictFp32(), options.workspaceLimitBytes());
             try (cudaDeviceProp prop = new cudaDeviceProp()) {
                 check(cudaGetDeviceProperties(prop, options.device()), "cudaGetDeviceProperties");
+                convPlans = new ConvPlans(cudnn, options.strictFp32(), options.workspaceLimit(prop.totalGlobalMem()));
                 int major = prop.major();
                 int minor = prop.minor();
                 this.device = String.format(Locale.ROOT, "%s (sm_%d%d, %.1f GiB, %d SMs)", prop.name().getString(), major, minor,

@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Options (system properties, or the environment variables in brackets):
  * {@code spikestream.cuda.strictFp32} [{@code SPIKESTREAM_CUDA_STRICT_FP32}] = true turns TF32 off
  * in cuDNN and cuBLAS; {@code spikestream.cuda.device} [{@code SPIKESTREAM_CUDA_DEVICE}] picks the
- * device index (default 0).
+ * device index (default 0); {@code spikestream.cuda.workspaceMiB} [{@code SPIKESTREAM_CUDA_WORKSPACE_MIB}]
+ * caps the cuDNN workspace (default: a sixteenth of the device's memory, at most 4 GiB).
  */
 public final class CudaBackendProvider implements BackendProvider {
     private static volatile Optional<String> probed;

@@ -7,22 +7,39 @@ import java.util.Locale;
  *
  * @param device CUDA device index
  * @param strictFp32 true: no TF32 tensor-core math in cuDNN or cuBLAS (what the equivalence checks use)
- * @param workspaceLimitBytes the most cuDNN workspace an algorithm may ask for
+ * @param workspaceLimitBytes the most cuDNN workspace an algorithm may ask for, or {@link
+ *     #AUTO_WORKSPACE}: {@link #autoWorkspace} of the device's memory
  */
 public record CudaOptions(int device, boolean strictFp32, long workspaceLimitBytes) {
-    public static final long DEFAULT_WORKSPACE_LIMIT = 512L << 20;
+    /** Workspace limit from the device's memory ({@link #autoWorkspace}). */
+    public static final long AUTO_WORKSPACE = -1;
+    private static final long MAX_AUTO_WORKSPACE = 4L << 30;
 
     public CudaOptions {
         if (device < 0) {
             throw new IllegalArgumentException("CUDA device index must be >= 0, got " + device);
         }
-        if (workspaceLimitBytes < 0) {
+        if (workspaceLimitBytes < 0 && workspaceLimitBytes != AUTO_WORKSPACE) {
             throw new IllegalArgumentException("cuDNN workspace limit must be >= 0, got " + workspaceLimitBytes);
         }
     }
 
     public static CudaOptions defaults() {
-        return new CudaOptions(0, false, DEFAULT_WORKSPACE_LIMIT);
+        return new CudaOptions(0, false, AUTO_WORKSPACE);
+    }
+
+    /**
+     * The automatic workspace limit: a sixteenth of the device's memory, at most 4 GiB (80 GB H100:
+     * 4 GiB). With T·B images per convolution call (2,560 for VGG9 at T = 20, batch 128) the fastest
+     * algorithms can need gigabytes, which 512 MiB (the earlier fixed limit) ruled out unseen.
+     */
+    public static long autoWorkspace(long deviceBytes) {
+        return Math.min(MAX_AUTO_WORKSPACE, Math.max(0, deviceBytes) / 16);
+    }
+
+    /** The limit in force on a device with {@code deviceBytes} of memory. */
+    public long workspaceLimit(long deviceBytes) {
+        return workspaceLimitBytes == AUTO_WORKSPACE ? autoWorkspace(deviceBytes) : workspaceLimitBytes;
     }
 
     public CudaOptions withStrictFp32(boolean strict) {
@@ -43,7 +60,20 @@ public record CudaOptions(int device, boolean strictFp32, long workspaceLimitByt
             }
         }
         boolean strictFp32 = strict != null && (strict.trim().equalsIgnoreCase("true") || strict.trim().equals("1"));
-        return new CudaOptions(device, strictFp32, DEFAULT_WORKSPACE_LIMIT);
+        String ws = setting("spikestream.cuda.workspaceMiB", "SPIKESTREAM_CUDA_WORKSPACE_MIB");
+        long workspace = AUTO_WORKSPACE;
+        if (ws != null && !ws.isBlank()) {
+            try {
+                workspace = Long.parseLong(ws.trim()) << 20;
+            } catch (NumberFormatException e) {
+                workspace = -2;
+            }
+            if (workspace < 0) {
+                throw new IllegalArgumentException("spikestream.cuda.workspaceMiB / SPIKESTREAM_CUDA_WORKSPACE_MIB is '"
+                        + ws + "', not a number of MiB >= 0");
+            }
+        }
+        return new CudaOptions(device, strictFp32, workspace);
     }
 
     private static String setting(String property, String env) {
@@ -53,6 +83,8 @@ public record CudaOptions(int device, boolean strictFp32, long workspaceLimitByt
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "device %d, %s", device, strictFp32 ? "strict FP32" : "TF32 allowed");
+        return String.format(Locale.ROOT, "device %d, %s, cuDNN workspace %s", device,
+                strictFp32 ? "strict FP32" : "TF32 allowed",
+                workspaceLimitBytes == AUTO_WORKSPACE ? "auto" : (workspaceLimitBytes >> 20) + " MiB");
     }
 }
