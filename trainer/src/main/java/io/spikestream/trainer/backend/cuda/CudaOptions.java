@@ -64,9 +64,9 @@ public record CudaOptions(int device, boolean strictFp32, long workspaceLimitByt
         long workspace = AUTO_WORKSPACE;
         if (ws != null && !ws.isBlank()) {
             try {
-                workspace = Long.parseLong(ws.trim()) << 20;
-            } catch (NumberFormatException e) {
-                workspace = -2;
+                workspace = Math.multiplyExact(Long.parseLong(ws.trim()), 1L << 20);
+            } catch (NumberFormatException | ArithmeticException e) {
+                workspace = -2; // not a number, or more bytes than a long holds
             }
             if (workspace < 0) {
                 throw new IllegalArgumentException("spikestream.cuda.workspaceMiB / SPIKESTREAM_CUDA_WORKSPACE_MIB is '"

@@ -1,6 +1,7 @@
 package io.spikestream.trainer.backend.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_FMA_MATH;
 import static org.bytedeco.cuda.global.cudnn.CUDNN_STATUS_SUCCESS;
@@ -58,5 +59,21 @@ class ConvPlansTest {
         assertThat(CudaOptions.autoWorkspace(8L << 30)).isEqualTo(512L << 20);
         assertThat(CudaOptions.defaults().workspaceLimit(16L << 30)).isEqualTo(1L << 30);
         assertThat(new CudaOptions(0, false, 7L << 20).workspaceLimit(80L << 30)).isEqualTo(7L << 20);
+    }
+
+    @Test
+    void theWorkspaceSettingIsMebibytesAndBadValuesAreNamed() {
+        String key = "spikestream.cuda.workspaceMiB";
+        try {
+            System.setProperty(key, "64");
+            assertThat(CudaOptions.fromEnvironment().workspaceLimit(80L << 30)).isEqualTo(64L << 20);
+            for (String bad : new String[] {"lots", "-1", "99999999999999"}) {
+                System.setProperty(key, bad);
+                assertThatThrownBy(CudaOptions::fromEnvironment).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("SPIKESTREAM_CUDA_WORKSPACE_MIB").hasMessageContaining(bad);
+            }
+        } finally {
+            System.clearProperty(key);
+        }
     }
 }
