@@ -4,6 +4,9 @@
 # (VGG9, 2x48x48, T=20, batch 128, TF32 and strict FP32) and the trainer's bench-train, all
 # written to OUTDIR (default $OUT, else ./gpu-check-out).
 #   run-gpu-check.sh [OUTDIR]
+# SPIKESTREAM_CHECK_ARGS adds options to gpu-check (e.g. --quick, a smaller --arch); SPIKESTREAM_BENCH_ARGS
+# replaces bench-train's (default: --arch vgg9 --input 2x48x48 --timesteps 20 --batch 128). The
+# hostcuda dry run (dry-run.sh --hostcuda) sets both to small networks.
 # Works from the unpacked package folder, or from the repository root with the packed archive at
 # gpu-package/target/spikestream-gpu.tar.gz (it unpacks it to /tmp first).
 set -uo pipefail
@@ -26,14 +29,16 @@ export JAVA_OPTS="${JAVA_OPTS:--Xmx16g} -XX:ErrorFile=$out/hs_err_pid%p.log"
 
 echo "== gpu-check (equivalence + benchmark) ==" >&2
 start=$(date +%s)
-"$run" gpu-check --out "$out" 2> >(tee "$out/gpu-check.log" >&2)
+# shellcheck disable=SC2086  # the options are words
+"$run" gpu-check --out "$out" ${SPIKESTREAM_CHECK_ARGS:-} 2> >(tee "$out/gpu-check.log" >&2)
 status=$?
 echo "gpu-check exit $status after $(( $(date +%s) - start )) s" | tee -a "$out/summary.txt" >&2
 
 if [[ $status -ne 3 ]]; then
   echo "== bench-train (the trainer's command) ==" >&2
   start=$(date +%s)
-  "$run" bench-train --backend cuda --arch vgg9 --input 2x48x48 --timesteps 20 --batch 128 --json \
+  # shellcheck disable=SC2086
+  "$run" bench-train --backend cuda ${SPIKESTREAM_BENCH_ARGS:---arch vgg9 --input 2x48x48 --timesteps 20 --batch 128} --json \
       > "$out/bench-train.json" 2> >(tee "$out/bench-train.log" >&2)
   echo "bench-train exit $? after $(( $(date +%s) - start )) s" | tee -a "$out/summary.txt" >&2
 fi

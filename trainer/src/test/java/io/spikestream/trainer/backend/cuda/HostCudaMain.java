@@ -21,7 +21,7 @@ import org.bytedeco.javacpp.Loader;
  * layout is the one the JNI library was compiled with, to {@code $HOSTCUDA_DEVICE_PROP}; checks that
  * the cuDNN algorithm-performance struct has the layout hostcuda writes and that {@code auto} picks
  * the CUDA backend (exit 4 and 5 otherwise); then runs {@link GpuCheck} with the given arguments and
- * exits with its status.
+ * exits with its status. {@code --device-prop-only} stops after the checks of the struct layouts.
  */
 final class HostCudaMain {
     static final String DEVICE_NAME = "hostcuda CPU emulation";
@@ -50,6 +50,9 @@ final class HostCudaMain {
                 System.err.println("hostcuda: cudnnConvolutionFwdAlgoPerf_t does not have the layout dnn.cpp writes");
                 System.exit(4);
             }
+        }
+        if (args.length == 1 && args[0].equals("--device-prop-only")) {
+            return; // what gpu-package/dry-run.sh --hostcuda needs before it runs the package
         }
         // what `--backend auto` does on a GPU machine: the CUDA provider wins over the CPU one
         Backends.Selection auto = Backends.choose("auto");
