@@ -227,6 +227,11 @@ int cublasSgemm_v2(void* handle, int transa, int transb, int m, int n, int k, co
     }
     if (alpha == nullptr) return report(INVALID_VALUE, "%s: alpha is NULL", fn);
     if (beta == nullptr) return report(INVALID_VALUE, "%s: beta is NULL", fn);
+    // the handle's pointer mode is host (the default, never changed by the backend): a device
+    // address here would fault on the host
+    if (hostcuda::isDevice(alpha, 0) || hostcuda::isDevice(beta, 0)) {
+        return report(INVALID_VALUE, "%s: alpha or beta points into device memory, but the pointer mode is host", fn);
+    }
     const float al = *alpha, be = *beta;
     const bool product = k > 0 && al != 0.0f;
     if (!product && be == 1.0f) {

@@ -16,7 +16,7 @@ cxx=${HOSTCUDA_CXX:-g++}
 mkdir -p "$out/jni" "$out/obj"
 unzip -o -j -q "$jar" 'org/bytedeco/cuda/linux-x86_64/libjnicudart.so' 'org/bytedeco/cuda/linux-x86_64/libjnicudnn.so' \
   'org/bytedeco/cuda/linux-x86_64/libjnicublas.so' 'org/bytedeco/cuda/linux-x86_64/libjninvrtc.so' -d "$out/jni"
-flags=(-std=c++20 -O2 -ffp-contract=off -fPIC -Wall -Wextra -Wno-unused-parameter -DHOSTCUDA_DIR="\"$here\"")
+flags=(-std=c++17 -O2 -ffp-contract=off -fPIC -Wall -Wextra -Wno-unused-parameter -DHOSTCUDA_DIR="\"$here\"")
 for f in runtime dnn blas; do
   "$cxx" "${flags[@]}" -c -o "$out/obj/$f.o" "$here/$f.cpp" &
 done

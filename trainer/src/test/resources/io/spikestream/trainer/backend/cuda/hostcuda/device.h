@@ -1,6 +1,8 @@
 // Compiles CUDA C kernels (kernels.cu) as host C++ for hostcuda's NVRTC: the threads of a block are
 // fibers (ucontext) on one OS thread that switch at __syncthreads, so a block's barriers and its
 // __shared__ arrays (function statics here) behave as on a GPU; blocks run one after another.
+// Between two barriers the threads run in index order, or in reverse with HOSTCUDA_REVERSE_THREADS=1
+// (a missing barrier between a write and another thread's read fails in one of the two orders).
 // Float arithmetic is IEEE single precision without contraction (the module is built with
 // -ffp-contract=off, as the kernels are compiled with --fmad=false).
 #pragma once
@@ -8,7 +10,9 @@
 #include <cstdint>
 #include <cstring>
 #include <math.h>
+#include <cstdlib>
 #include <memory>
+#include <sys/mman.h>
 #include <tuple>
 #include <type_traits>
 #include <ucontext.h>
@@ -34,10 +38,14 @@ struct Fiber {
 
 inline ucontext_t scheduler;
 inline std::vector<Fiber> fibers;
-inline std::vector<std::unique_ptr<char[]>> stacks;
+inline std::vector<char*> stacks;  // each above an inaccessible page: an overflow faults
 inline unsigned current;
 inline const std::function<void()>* body;
-constexpr size_t STACK = 64 * 1024;
+constexpr size_t STACK = 64 * 1024, GUARD = 4096;
+inline const bool reverse = [] {
+    const char* r = std::getenv("HOSTCUDA_REVERSE_THREADS");
+    return r != nullptr && r[0] == '1';
+}();
 
 inline void syncthreads() {
     swapcontext(&fibers[current].ctx, &scheduler);
@@ -57,7 +65,10 @@ inline void run(hostcuda::Dim3 grid, hostcuda::Dim3 block, const std::function<v
     unsigned n = block.x * block.y * block.z;
     fibers.resize(n);
     while (stacks.size() < n) {
-        stacks.emplace_back(new char[STACK]);
+        void* m = mmap(nullptr, GUARD + STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) std::abort();
+        mprotect(m, GUARD, PROT_NONE);
+        stacks.push_back((char*) m + GUARD);
     }
     gridDim = grid;
     blockDim = block;
@@ -69,7 +80,7 @@ inline void run(hostcuda::Dim3 grid, hostcuda::Dim3 block, const std::function<v
             Fiber& f = fibers[t];
             f.done = false;
             getcontext(&f.ctx);
-            f.ctx.uc_stack.ss_sp = stacks[t].get();
+            f.ctx.uc_stack.ss_sp = stacks[t];
             f.ctx.uc_stack.ss_size = STACK;
             f.ctx.uc_link = &scheduler;
             makecontext(&f.ctx, trampoline, 0);
@@ -77,7 +88,8 @@ inline void run(hostcuda::Dim3 grid, hostcuda::Dim3 block, const std::function<v
         // each round runs every thread to its next barrier (or its end): all arrive before any goes on
         for (unsigned left = n; left > 0;) {
             left = 0;
-            for (unsigned t = 0; t < n; t++) {
+            for (unsigned i = 0; i < n; i++) {
+                unsigned t = reverse ? n - 1 - i : i;
                 if (!fibers[t].done) {
                     current = t;
                     threadIdx = unflatten(t, block);
@@ -103,7 +115,8 @@ hostcuda::KernelCall* bindKernel(void (*kernel)(A...), void** params, std::index
     (
         [&] {
             if constexpr (std::is_pointer_v<std::decay_t<A>>) {
-                call->pointers.emplace_back((int) I, (const void*) std::get<I>(args));
+                using Pointee = std::remove_cv_t<std::remove_pointer_t<std::decay_t<A>>>;
+                call->pointers.push_back({(int) I, (const void*) std::get<I>(args), alignof(Pointee)});
             }
         }(),
         ...);

@@ -513,9 +513,10 @@ void backwardFilter(const Problem& p, const float* x0, const float* dy0, float* 
     }
 }
 
-// TF32 multiplies for the tensor-op math types, unless NVIDIA_TF32_OVERRIDE=0 (as in cuDNN)
+// TF32 multiplies unless the math type is FMA (on Ampere and later cuDNN may use TF32 tensor cores
+// for FP32 convolutions under DEFAULT and the tensor-op types alike), or NVIDIA_TF32_OVERRIDE=0
 bool useTf32(int math) {
-    if (math != TENSOR_OP_MATH && math != TENSOR_OP_MATH_ALLOW_CONVERSION) return false;
+    if (math == FMA_MATH) return false;
     const char* env = std::getenv("NVIDIA_TF32_OVERRIDE");
     return env == nullptr || std::strcmp(env, "0") != 0;
 }
@@ -548,6 +549,10 @@ int convolve(const char* fn, Dir d, void* handle, const void* alphaP, const void
     if (int st = problem(fn, xd, xn, wd, wn, cd, yd, yn, p)) return st;
     if (alphaP == nullptr) return report(NULL_POINTER, "%s: alpha is NULL", fn);
     if (betaP == nullptr) return report(NULL_POINTER, "%s: beta is NULL", fn);
+    // cuDNN reads the scaling factors on the host: a device address would fault there
+    if (hostcuda::isDevice(alphaP, 0) || hostcuda::isDevice(betaP, 0)) {
+        return report(BAD_PARAM, "%s: alpha or beta points into device memory; cuDNN reads them on the host", fn);
+    }
     if (algo < 0 || algo >= ALGO_COUNT[d]) {
         return report(BAD_PARAM, "%s: algo %d is not an algorithm of this direction (0..%d)", fn, algo,
                       ALGO_COUNT[d] - 1);

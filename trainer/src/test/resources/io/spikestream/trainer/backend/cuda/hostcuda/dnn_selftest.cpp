@@ -4,7 +4,7 @@
 // filter, SGEMM as a row-major triple loop over explicitly transposed copies), plus every validation
 // path. Defines minimal stand-ins for the runtime half of hostcuda (isDevice, enqueue, drain, report).
 //
-//   g++ -std=c++20 -O2 -ffp-contract=off -Wall -Wextra -o /tmp/dnnst dnn_selftest.cpp dnn.cpp blas.cpp
+//   g++ -std=c++17 -O2 -ffp-contract=off -Wall -Wextra -o /tmp/dnnst dnn_selftest.cpp dnn.cpp blas.cpp
 //   /tmp/dnnst            (add "quick" to skip the larger timings; exit status 0 when all checks pass)
 // Expected errors print their hostcuda reports on stderr; failures and results go to stdout. Also
 // run once built with -O1 -g -fsanitize=address,undefined.
@@ -416,7 +416,7 @@ void convCase(const char* name, const Geo& g, int math, float alpha, float beta)
                 beta);
     Descs d(g);
     check(cudnnSetConvolutionMathType(d.conv, math) == 0, "set math");
-    const bool tf = math == 1 || math == 2;
+    const bool tf = math != 3;   // only FMA math rules TF32 out
     Dev x(g.xs()), w(g.ws()), y(g.ys());
     std::vector<double> val, mag, val32, mag32;
     for (Dir dir : {FWD, BWD_DATA, BWD_FILTER}) {
@@ -683,6 +683,7 @@ void cudnnValidation() {
     check(lastReport.find(" y ") != std::string::npos, "names y: %s", lastReport.c_str());
     EXPECT("x NULL", fwdCall(&one, nullptr, 0, nullptr, 0, &zero, y.p, d.y), 2002, cf);
     EXPECT("alpha NULL", fwdCall(nullptr, x.p, 0, nullptr, 0, &zero, y.p, d.y), 2002, cf);
+    EXPECT("alpha in device memory", fwdCall(x.p, x.p, 0, nullptr, 0, &zero, y.p, d.y), 2000, cf);
     EXPECT("beta NULL", fwdCall(&one, x.p, 0, nullptr, 0, nullptr, y.p, d.y), 2002, cf);
     cudnnSetTensor4dDescriptor(bad, 0, 0, 2, 4, 6, 6);
     EXPECT("y descriptor 6x6", fwdCall(&one, x.p, 0, nullptr, 0, &zero, y.p, bad), 2008, cf);
@@ -846,6 +847,7 @@ void cublasTests() {
     EXPECT("C past its block", g(blas, 0, 0, 8, 8, 4, &one, A.p, 8, B.p, 4, C.p + 1, 8), 13, fn);
     EXPECT("B extent past its block (ldb 21)", g(blas, 0, 0, 4, 4, 4, &one, A.p, 4, B.p, 21, C.p, 4), 13, fn);
     EXPECT("alpha NULL", g(blas, 0, 0, 4, 4, 4, nullptr, A.p, 4, B.p, 4, C.p, 4), 7, fn);
+    EXPECT("alpha in device memory", g(blas, 0, 0, 4, 4, 4, A.p, A.p, 4, B.p, 4, C.p, 4), 7, fn);
     EXPECT("math mode 4", cublasSetMathMode(blas, 4), 7, "cublasSetMathMode");
     EXPECT("math mode 32", cublasSetMathMode(blas, 32), 7, "cublasSetMathMode");
     EXPECT("math mode TF32 | 16", cublasSetMathMode(blas, 19), 0, "");
@@ -898,7 +900,7 @@ int main(int argc, char** argv) {
     convCase("pad1 cross-correlation FMA", pad1xc, 3, 0.75f, -0.5f);
     convCase("pad1 cross-correlation TF32", pad1xc, 1, 1.25f, 0.5f);
     convCase("pad1 cross-correlation TF32 allow-conversion", pad1xc, 2, 1.0f, 0.0f);
-    convCase("pad1 convolution default", pad1cv, 0, -1.5f, 0.25f);
+    convCase("pad1 convolution default (TF32 allowed)", pad1cv, 0, -1.5f, 0.25f);
     convCase("pad1 convolution TF32", pad1cv, 1, 0.75f, -0.5f);
     convCase("stride2 dilation2 cross-correlation FMA", s2d2xc, 3, 0.75f, -0.5f);
     convCase("stride2 dilation2 convolution TF32", s2d2cv, 1, 1.25f, 0.5f);

@@ -6,8 +6,8 @@
 // libraries import is a stub that reports itself and fails.
 //
 // Device memory is host memory. Work queued on a stream does not run when it is queued: it runs at
-// the next synchronisation point that covers it (stream or event synchronize, a blocking copy), in
-// queue order, as a GPU may. Host code that reads results too early, or rewrites a pinned buffer an
+// the next synchronisation point that covers it (that stream's or one of its events' synchronize, a
+// device-wide synchronising call), in queue order, as a GPU may. Host code that reads results too early, or rewrites a pinned buffer an
 // earlier asynchronous copy still reads from, therefore gets the wrong data here too.
 // HOSTCUDA_SYNC=1 runs all work at once instead.
 #pragma once
@@ -20,11 +20,12 @@ namespace hostcuda {
 // true when [p, p + bytes) lies inside one live cudaMalloc block
 bool isDevice(const void* p, size_t bytes);
 
-// queues work on a stream (nullptr: the legacy default stream); all streams share one queue, which
-// is one of the orders a GPU may choose
+// queues work on a stream (nullptr: the legacy default stream); each stream has its own queue, run
+// only when something synchronises with that stream (or the whole device)
 void enqueue(const void* stream, std::function<void()> work);
 
-// runs everything queued so far (what the synchronous library calls, such as cuDNN's Find*, do first)
+// runs everything queued so far on every stream, oldest first (what device-wide synchronising calls,
+// such as cuDNN's Find*, cudaFree or a blocking cudaMemcpy, do first)
 void drain();
 
 // prints "hostcuda: <message>" on stderr and returns code, for the caller to return

@@ -3,7 +3,6 @@
 // runtime checks against the device blocks before it queues the launch.
 #pragma once
 #include <functional>
-#include <utility>
 #include <vector>
 
 namespace hostcuda {
@@ -12,9 +11,15 @@ struct Dim3 {
     unsigned x = 1, y = 1, z = 1;
 };
 
+struct PointerArg {
+    int index;
+    const void* value;
+    size_t align;  // of the type it points to
+};
+
 struct KernelCall {
     std::function<void(Dim3 grid, Dim3 block)> run;
-    std::vector<std::pair<int, const void*>> pointers;  // (argument index, value)
+    std::vector<PointerArg> pointers;
 };
 
 // the symbol a module exports per kernel: KernelCall* hostcuda_bind_<name>(void** params)

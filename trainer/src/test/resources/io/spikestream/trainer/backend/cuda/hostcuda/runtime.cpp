@@ -43,22 +43,35 @@ bool syncMode() {
 
 // ---- the queue -----------------------------------------------------------------------------------
 
+// One queue per stream (the legacy default stream is nullptr). Streams are independent: work on one
+// never runs because another is synchronised, so work queued on the wrong stream (a library handle
+// never bound to the backend's stream, say) runs late and its result is missed, as it may be on a
+// GPU. The implicit synchronisation of the legacy stream with blocking streams is not emulated (the
+// backend's stream is non-blocking).
 struct Item {
     uint64_t seq;
     std::function<void()> work;
 };
-std::deque<Item> queue;
-uint64_t queued = 0;    // sequence number of the last item queued
-uint64_t executed = 0;  // of the last item run
+std::map<const void*, std::deque<Item>> queues;
+uint64_t queued = 0;  // sequence number of the last item queued, on any stream
 
-void runUpTo(uint64_t seq) {
+void runItem(std::deque<Item>& q) {
+    Item it = std::move(q.front());
+    q.pop_front();
+    it.work();
+}
+
+// runs stream s's work up to and including item seq
+void runUpTo(const void* s, uint64_t seq) {
     Guard g(lock);
-    while (!queue.empty() && queue.front().seq <= seq) {
-        Item it = std::move(queue.front());
-        queue.pop_front();
-        it.work();
-        executed = it.seq;
+    auto it = queues.find(s);
+    while (it != queues.end() && !it->second.empty() && it->second.front().seq <= seq) {
+        runItem(it->second);
     }
+}
+
+void drainStream(const void* s) {
+    runUpTo(s, UINT64_MAX);
 }
 
 // ---- memory --------------------------------------------------------------------------------------
@@ -86,6 +99,11 @@ thread_local bool contextCurrent = false;
 std::atomic<bool> initialised{false};
 char primaryContext[64];  // the address stands in for the CUcontext
 
+std::string tempDir() {
+    const char* t = std::getenv("TMPDIR");
+    return t != nullptr && t[0] != '\0' ? t : "/tmp";
+}
+
 int fail(int code) {
     lastError = code;
     return code;
@@ -107,19 +125,27 @@ bool isDevice(const void* p, size_t bytes) {
     return a >= it->first && a + bytes <= it->first + it->second.size;
 }
 
-void enqueue(const void*, std::function<void()> work) {
+void enqueue(const void* stream, std::function<void()> work) {
     Guard g(lock);
+    ++queued;
     if (syncMode()) {
-        drain();
         work();
-        executed = ++queued;
         return;
     }
-    queue.push_back({++queued, std::move(work)});
+    queues[stream].push_back({queued, std::move(work)});
 }
 
+// every stream, oldest item first
 void drain() {
-    runUpTo(UINT64_MAX);
+    Guard g(lock);
+    for (;;) {
+        std::deque<Item>* oldest = nullptr;
+        for (auto& [s, q] : queues) {
+            if (!q.empty() && (oldest == nullptr || q.front().seq < oldest->front().seq)) oldest = &q;
+        }
+        if (oldest == nullptr) return;
+        runItem(*oldest);
+    }
 }
 
 int report(int code, const char* fmt, ...) {
@@ -147,11 +173,13 @@ constexpr int cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocat
 constexpr int H2H = 0, H2D = 1, D2H = 2, D2D = 3, DEFAULT = 4;
 
 struct Event {
-    uint64_t seq = 0;
-    bool recorded = false;
-    double ms = 0;  // when its marker ran, for cudaEventElapsedTime
+    const void* stream = nullptr;
+    uint64_t seq = 0;     // of its marker on that stream; 0 before the first record
+    uint64_t ranSeq = 0;  // of the last marker that ran
+    bool timing = true;
+    double ms = 0;        // when that marker ran, for cudaEventElapsedTime
 };
-std::set<Event*> events;
+std::map<Event*, std::shared_ptr<Event>> events;
 std::set<void*> streams;
 
 double nowMs() {
@@ -234,7 +262,9 @@ int cudaGetDeviceProperties(void* prop, int dev) {
     if (path == nullptr) return fail(report(cudaErrorInvalidValue, "cudaGetDeviceProperties: HOSTCUDA_DEVICE_PROP is not set"));
     std::ifstream in(path, std::ios::binary);
     std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.empty()) return fail(report(cudaErrorInvalidValue, "cudaGetDeviceProperties: cannot read %s", path));
+    if (bytes.empty() || bytes.size() > 16384) {
+        return fail(report(cudaErrorInvalidValue, "cudaGetDeviceProperties: %s is not a cudaDeviceProp (%zu bytes)", path, bytes.size()));
+    }
     std::memcpy(prop, bytes.data(), bytes.size());
     makeCurrent();
     return cudaSuccess;
@@ -323,7 +353,8 @@ int cudaStreamCreate(void** s) { return cudaStreamCreateWithFlags(s, 0); }
 int cudaStreamDestroy(void* s) {
     Guard g(lock);
     if (streams.erase(s) == 0) return fail(report(cudaErrorInvalidResourceHandle, "cudaStreamDestroy(%p): no such stream", s));
-    drain();  // work already queued on it still completes
+    drainStream(s);  // work already queued on it still completes
+    queues.erase(s);
     std::free(s);
     return cudaSuccess;
 }
@@ -331,7 +362,7 @@ int cudaStreamDestroy(void* s) {
 int cudaStreamSynchronize(void* s) {
     Guard g(lock);
     if (!validStream(s)) return fail(report(cudaErrorInvalidResourceHandle, "cudaStreamSynchronize(%p): no such stream", s));
-    drain();
+    drainStream(s);
     return cudaSuccess;
 }
 
@@ -369,7 +400,7 @@ int cudaMemcpyAsync(void* dst, const void* src, size_t count, int kind, void* st
         enqueue(stream, [dst, copy = std::move(copy)] { std::memcpy(dst, copy.data(), copy.size()); });
     } else {
         enqueue(stream, [dst, src, count] { std::memcpy(dst, src, count); });
-        if (kind == D2H && !inside(pinned, dst, count)) drain();
+        if (kind == D2H && !inside(pinned, dst, count)) drainStream(stream);
     }
     return cudaSuccess;
 }
@@ -383,35 +414,42 @@ int cudaMemcpy(void* dst, const void* src, size_t count, int kind) {
 int cudaEventCreateWithFlags(void** e, unsigned flags) {
     Guard g(lock);
     if (e == nullptr || flags > 0xf) return fail(cudaErrorInvalidValue);
-    Event* ev = new Event();
-    events.insert(ev);
-    *e = ev;
+    auto ev = std::make_shared<Event>();
+    ev->timing = (flags & 0x2) == 0;  // cudaEventDisableTiming
+    events[ev.get()] = ev;
+    *e = ev.get();
     return cudaSuccess;
 }
 int cudaEventCreate(void** e) { return cudaEventCreateWithFlags(e, 0); }
 
+// CUDA allows destroying an event whose marker has not run yet: the marker keeps its own reference
 int cudaEventDestroy(void* e) {
     Guard g(lock);
     if (events.erase((Event*) e) == 0) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventDestroy(%p): no such event", e));
-    delete (Event*) e;
     return cudaSuccess;
 }
 
 int cudaEventRecord(void* e, void* stream) {
     Guard g(lock);
-    if (events.count((Event*) e) == 0) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventRecord(%p): no such event", e));
+    auto it = events.find((Event*) e);
+    if (it == events.end()) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventRecord(%p): no such event", e));
     if (!validStream(stream)) return fail(cudaErrorInvalidResourceHandle);
-    Event* ev = (Event*) e;
-    ev->recorded = true;
-    enqueue(stream, [ev] { ev->ms = nowMs(); });
-    ev->seq = queued;
+    std::shared_ptr<Event> ev = it->second;
+    uint64_t seq = queued + 1;
+    ev->stream = stream;
+    ev->seq = seq;
+    enqueue(stream, [ev, seq] {
+        ev->ms = nowMs();
+        ev->ranSeq = seq;
+    });
     return cudaSuccess;
 }
 
 int cudaEventSynchronize(void* e) {
     Guard g(lock);
-    if (events.count((Event*) e) == 0) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventSynchronize(%p): no such event", e));
-    runUpTo(((Event*) e)->seq);  // never recorded: seq 0, returns at once as CUDA does
+    auto it = events.find((Event*) e);
+    if (it == events.end()) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventSynchronize(%p): no such event", e));
+    runUpTo(it->second->stream, it->second->seq);  // never recorded: seq 0, returns at once as CUDA does
     return cudaSuccess;
 }
 
@@ -420,11 +458,13 @@ int cudaEventQuery(void* e) { return cudaEventSynchronize(e); }
 
 int cudaEventElapsedTime(float* ms, void* start, void* end) {
     Guard g(lock);
-    if (ms == nullptr || events.count((Event*) start) == 0 || events.count((Event*) end) == 0) return fail(cudaErrorInvalidResourceHandle);
-    Event* a = (Event*) start;
-    Event* b = (Event*) end;
-    if (!a->recorded || !b->recorded || a->seq > executed || b->seq > executed) return fail(cudaErrorNotReady);
-    *ms = (float) (b->ms - a->ms);
+    auto a = events.find((Event*) start), b = events.find((Event*) end);
+    if (ms == nullptr || a == events.end() || b == events.end()) return fail(cudaErrorInvalidResourceHandle);
+    if (!a->second->timing || !b->second->timing) return fail(report(cudaErrorInvalidResourceHandle, "cudaEventElapsedTime: an event created with cudaEventDisableTiming"));
+    if (a->second->seq == 0 || b->second->seq == 0 || a->second->ranSeq != a->second->seq || b->second->ranSeq != b->second->seq) {
+        return fail(cudaErrorNotReady);
+    }
+    *ms = (float) (b->second->ms - a->second->ms);
     return cudaSuccess;
 }
 
@@ -506,16 +546,15 @@ int cuModuleLoadData(void** module, const void* image) {
     if (module == nullptr || image == nullptr) return CUDA_ERROR_INVALID_VALUE;
     size_t size = elfSize((const unsigned char*) image);
     if (size == 0) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: the image is not a hostcuda module (no ELF header)");
-    char path[] = "/tmp/hostcuda-module-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, image, size) != (ssize_t) size) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: cannot write %s", path);
+    std::string path = tempDir() + "/hostcuda-module-XXXXXX";
+    int fd = mkstemp(path.data());
+    if (fd < 0) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: cannot create %s: %s", path.c_str(), std::strerror(errno));
+    bool written = write(fd, image, size) == (ssize_t) size;
     close(fd);
-    void* dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (dl == nullptr) {
-        unlink(path);
-        return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: %s", dlerror());
-    }
-    unlink(path);
+    void* dl = written ? dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL) : nullptr;
+    unlink(path.c_str());  // the mapping stays
+    if (!written) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: cannot write %s", path.c_str());
+    if (dl == nullptr) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: %s", dlerror());
     Module* m = new Module{dl, path};
     modules.insert(m);
     *module = m;
@@ -524,6 +563,7 @@ int cuModuleLoadData(void** module, const void* image) {
 
 int cuModuleUnload(void* module) {
     Guard g(lock);
+    if (!contextCurrent) return report(CUDA_ERROR_INVALID_CONTEXT, "cuModuleUnload: no context is current on this thread");
     if (modules.erase((Module*) module) == 0) return CUDA_ERROR_INVALID_HANDLE;
     drain();
     for (auto it = functions.begin(); it != functions.end();) {
@@ -542,6 +582,7 @@ int cuModuleUnload(void* module) {
 int cuModuleGetFunction(void** f, void* module, const char* name) {
     Guard g(lock);
     if (f == nullptr || name == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (!contextCurrent) return report(CUDA_ERROR_INVALID_CONTEXT, "cuModuleGetFunction: no context is current on this thread");
     if (modules.count((Module*) module) == 0) return CUDA_ERROR_INVALID_HANDLE;
     std::string sym = std::string("hostcuda_bind_") + name;
     void* b = dlsym(((Module*) module)->dl, sym.c_str());
@@ -566,11 +607,14 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     if (params == nullptr) return report(CUDA_ERROR_INVALID_VALUE, "cuLaunchKernel %s: no kernel parameters", fn->name.c_str());
     if (!validStream(stream)) return CUDA_ERROR_INVALID_HANDLE;
     KernelCall* call = fn->bind(params);
-    for (auto& [index, ptr] : call->pointers) {
-        if (!isDevice(ptr, 0)) {
+    // only where a pointer argument starts can be checked: the kernel's extent is its own business
+    // (a block's end abuts an inaccessible page, which catches running straight off it)
+    for (const PointerArg& a : call->pointers) {
+        const char* why = !isDevice(a.value, 0) ? "is not in any device block" : (uintptr_t) a.value % a.align != 0 ? "is misaligned for its type" : nullptr;
+        if (why != nullptr) {
             std::string name = fn->name;
             delete call;
-            return report(CUDA_ERROR_INVALID_VALUE, "cuLaunchKernel %s: pointer argument %d (%p) is not in any device block", name.c_str(), index, ptr);
+            return report(CUDA_ERROR_INVALID_VALUE, "cuLaunchKernel %s: pointer argument %d (%p) %s", name.c_str(), a.index, a.value, why);
         }
     }
     std::shared_ptr<KernelCall> held(call);
@@ -608,6 +652,13 @@ std::vector<std::string> kernelNames(const std::string& src) {
         names.push_back(src.substr(begin, end - begin));
     }
     return names;
+}
+
+// for the shell: the path in single quotes
+std::string quoted(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
 }
 
 std::string readAll(const std::string& path) {
@@ -691,9 +742,8 @@ int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) 
             return NVRTC_ERROR_INVALID_OPTION;
         }
     }
-    char dir[] = "/tmp/hostcuda-nvrtc-XXXXXX";
-    if (mkdtemp(dir) == nullptr) return report(NVRTC_ERROR_COMPILATION, "nvrtcCompileProgram: mkdtemp: %s", std::strerror(errno));
-    std::string d = dir;
+    std::string d = tempDir() + "/hostcuda-nvrtc-XXXXXX";
+    if (mkdtemp(d.data()) == nullptr) return report(NVRTC_ERROR_COMPILATION, "nvrtcCompileProgram: mkdtemp %s: %s", d.c_str(), std::strerror(errno));
     std::ofstream(d + "/program.cu") << p->source;
     {
         std::ofstream m(d + "/module.cpp");
@@ -701,15 +751,16 @@ int nvrtcCompileProgram(void* prog, int numOptions, const char* const* options) 
         for (const std::string& k : kernelNames(p->source)) m << "HOSTCUDA_KERNEL(" << k << ")\n";
     }
     const char* cxx = std::getenv("HOSTCUDA_CXX");
-    std::string cmd = std::string(cxx == nullptr ? "g++" : cxx) + " -std=c++20 -O2 -ffp-contract=off -fPIC -shared -I" + HOSTCUDA_DIR
-                      + " -I" + d + " -o " + d + "/module.so " + d + "/module.cpp > " + d + "/log.txt 2>&1";
+    std::string cmd = std::string(cxx == nullptr ? "g++" : cxx) + " -std=c++17 -O2 -ffp-contract=off -fPIC -shared -I" + quoted(HOSTCUDA_DIR)
+                      + " -I" + quoted(d) + " -o " + quoted(d + "/module.so") + " " + quoted(d + "/module.cpp") + " > " + quoted(d + "/log.txt") + " 2>&1";
     int rc = std::system(cmd.c_str());
     p->log = readAll(d + "/log.txt");
     if (rc == 0) {
         std::string so = readAll(d + "/module.so");
         p->image.assign(so.begin(), so.end());
     }
-    std::system(("rm -rf " + d).c_str());
+    for (const char* f : {"/program.cu", "/module.cpp", "/module.so", "/log.txt"}) unlink((d + f).c_str());
+    rmdir(d.c_str());
     if (rc != 0) return NVRTC_ERROR_COMPILATION;
     return NVRTC_SUCCESS;
 }
