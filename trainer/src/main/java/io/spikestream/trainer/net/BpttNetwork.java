@@ -178,10 +178,21 @@ public final class BpttNetwork implements AutoCloseable {
         long have = be.availableBytes();
         if (need > have) {
             throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                    "batch %d over T=%d needs about %.1f GB for BPTT activations and convolution scratch of %s,"
-                            + " but %s has about %.1f GB available; use a smaller batch",
-                    batch, timesteps, need / 1e9, spec.layerSpec(), be.implementation(), have / 1e9));
+                    "batch %d over T=%d needs about %s for BPTT activations and convolution scratch of %s,"
+                            + " but %s has about %s available; use a smaller batch",
+                    batch, timesteps, size(need), spec.layerSpec(), be.implementation(), size(have)));
         }
+    }
+
+    /** "37.2 GB", "3.1 MB", "12 kB": three significant figures of the unit that fits. */
+    static String size(long bytes) {
+        if (bytes >= 1_000_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9);
+        }
+        if (bytes >= 1_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%d kB", (bytes + 999) / 1000);
     }
 
     private static int[] shape(int lead, int[] rest) {

@@ -139,8 +139,17 @@ class BpttNetworkGradientTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(
                     () -> net.forward(new float[spec.timesteps() * 64 * fs], 64, true))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("batch 64 over T=4 needs about").hasMessageContaining("use a smaller batch");
+                    .hasMessageContaining("batch 64 over T=4 needs about").hasMessageContaining("use a smaller batch")
+                    .hasMessageNotContaining(" 0.0 ");
         }
+    }
+
+    @Test
+    void memorySizesInMessagesUseAUnitThatShowsThem() {
+        org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(37_200_000_000L)).isEqualTo("37.2 GB");
+        org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(3_140_000L)).isEqualTo("3.1 MB");
+        org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(11_200L)).isEqualTo("12 kB");
+        org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(0L)).isEqualTo("0 kB");
     }
 
     @Test

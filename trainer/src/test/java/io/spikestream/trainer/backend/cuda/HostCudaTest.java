@@ -74,6 +74,19 @@ class HostCudaTest {
         assertThat(r.exit()).as(r.output()).isZero();
     }
 
+    @Test
+    void unmeasurableAlgorithmsAndAFullDeviceAreHandled(@TempDir Path out) throws Exception {
+        // cuDNN's Find cannot measure anything (as when it cannot allocate), so the heuristic ranking
+        // must serve the primitives; then a 2 MiB device cannot hold the training run's batch, which
+        // must be refused with the sizes, not crash the JVM
+        Result r = gpuCheck(out, List.of("HOSTCUDA_FIND_FAILS=1", "HOSTCUDA_DEVICE_MIB=2"), "--skip-bench");
+        String json = Files.readString(out.resolve("gpu-check.json"));
+        assertThat(json).as(r.output()).contains("\"primitives_strict_fp32_passed\":true", "\"primitives_tf32_passed\":true");
+        assertThat(r.output()).containsPattern("needs about [0-9.]+ MB .* has about [0-9.]+ MB available; use a smaller batch")
+                .doesNotContain("SIGSEGV");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+    }
+
     /** The emulation's own oracle: cuDNN and cuBLAS against independent loops, and every validation path. */
     @Test
     void cudnnAndCublasEmulationsPassTheirSelfTest(@TempDir Path dir) throws Exception {

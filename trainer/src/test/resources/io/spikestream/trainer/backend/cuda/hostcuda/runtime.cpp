@@ -84,7 +84,12 @@ struct Block {
 std::map<uintptr_t, Block> device;  // by start address
 std::map<uintptr_t, size_t> pinned;
 size_t deviceUsed = 0;
-constexpr size_t DEVICE_MEMORY = size_t(8) << 30;  // what the emulated device reports
+// the emulated device's memory: 8 GiB, or HOSTCUDA_DEVICE_MIB (to see what running out does)
+const size_t DEVICE_MEMORY = [] {
+    const char* m = std::getenv("HOSTCUDA_DEVICE_MIB");
+    long v = m == nullptr ? 0 : std::atol(m);
+    return v > 0 ? size_t(v) << 20 : size_t(8) << 30;
+}();
 
 bool inside(const std::map<uintptr_t, size_t>& m, const void* p, size_t bytes) {
     auto a = (uintptr_t) p;
