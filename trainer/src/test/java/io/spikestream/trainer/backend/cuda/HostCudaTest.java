@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CudaBackend's host code end to end, without a GPU: the real JavaCPP JNI libraries call hostcuda
  * (test resources, {@code hostcuda/}), a CPU emulation of the CUDA runtime, driver, NVRTC, cuDNN and
- * cuBLAS calls the backend makes, which checks every pointer and size it is given against the
- * device blocks, runs queued work only at synchronisation points (so early reads and overwritten
- * staging buffers show), builds the kernels from kernels.cu with g++, and rounds to TF32 where the
- * backend asks for tensor cores. {@link GpuCheck} then runs in a separate JVM against it: the
+ * cuBLAS calls the backend makes, which checks pointers and sizes against the device blocks, runs
+ * each stream's queued work only when something synchronises with it (so early reads, overwritten
+ * staging buffers and work on the wrong stream show), builds the kernels from kernels.cu with g++,
+ * and rounds to TF32 where the real libraries may (trainer/README.md has the details). {@link GpuCheck} then runs in a separate JVM against it: the
  * primitives and a short training run against the Java reference in strict FP32 and TF32, and the
  * training benchmark with its profile. What this cannot show: anything of a real GPU (timing,
  * concurrency, real cuDNN algorithms, the driver's checks). Skipped where g++, nm or unzip are
