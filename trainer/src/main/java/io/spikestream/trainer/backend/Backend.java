@@ -180,6 +180,15 @@ public interface Backend extends AutoCloseable {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Scratch bytes the largest 3×3 convolution needs beyond its tensors, given what a dense im2col
+     * convolution would ({@code im2colBytes}: 9× the larger of its input and output). The default
+     * assumes im2col; a backend whose convolution library works in a bounded workspace says less.
+     */
+    default long convScratchBytes(long im2colBytes) {
+        return im2colBytes;
+    }
+
     /** Waits for queued work (no-op on the CPU). */
     default void synchronize() {
     }

@@ -155,26 +155,40 @@ public final class BpttNetwork implements AutoCloseable {
     }
 
     /**
-     * Bytes BPTT needs for a batch: per hidden layer its output and gradient, plus membrane and
-     * normalised input of spiking layers, for all T steps; plus the largest convolution's scratch
-     * (im2col of a dense convolution holds 9× its input).
+     * Bytes BPTT needs for a batch on a backend that convolves with im2col: {@link #activationBytes}
+     * plus {@link #im2colBytes}.
      */
     public static long workspaceBytes(ModelSpec spec, int batch) {
+        return activationBytes(spec, batch) + im2colBytes(spec, batch);
+    }
+
+    /**
+     * Per hidden layer its output and gradient, plus membrane and normalised input of spiking
+     * layers, for all T steps.
+     */
+    static long activationBytes(ModelSpec spec, int batch) {
         long tb = (long) spec.timesteps() * batch;
         long floats = tb * spec.input().size();
+        for (int i = 0; i < spec.readoutIndex(); i++) {
+            floats += (spec.spiking(i) ? 4 : 2) * tb * spec.outputSize(i);
+        }
+        return 4 * floats;
+    }
+
+    /** The largest convolution's im2col buffer: 9× the larger of its input and output. */
+    static long im2colBytes(ModelSpec spec, int batch) {
+        long tb = (long) spec.timesteps() * batch;
         long scratch = 0;
         for (int i = 0; i < spec.readoutIndex(); i++) {
-            long out = tb * spec.outputSize(i);
-            floats += (spec.spiking(i) ? 4 : 2) * out;
             if (spec.layers().get(i) instanceof Conv3x3) {
-                scratch = Math.max(scratch, 9 * Math.max(tb * spec.inputSize(i), out));
+                scratch = Math.max(scratch, 9 * Math.max(tb * spec.inputSize(i), tb * spec.outputSize(i)));
             }
         }
-        return 4 * (floats + scratch);
+        return 4 * scratch;
     }
 
     private void checkMemory(int batch) {
-        long need = workspaceBytes(spec, batch);
+        long need = activationBytes(spec, batch) + be.convScratchBytes(im2colBytes(spec, batch));
         long have = be.availableBytes();
         if (need > have) {
             throw new IllegalStateException(String.format(java.util.Locale.ROOT,

@@ -145,6 +145,38 @@ class BpttNetworkGradientTest {
     }
 
     @Test
+    void aBackendWithABoundedConvolutionWorkspaceIsNotChargedForIm2col() {
+        ModelSpec spec = tinySpec("c4-p2-f6", 8, 4);
+        long activations = BpttNetwork.activationBytes(spec, 64);
+        long im2col = BpttNetwork.im2colBytes(spec, 64);
+        assertThat(BpttNetwork.workspaceBytes(spec, 64)).isEqualTo(activations + im2col);
+        for (long scratch : new long[] {im2col, 4096}) {
+            // room for the activations and 4 kB more: enough only when the scratch is the bounded one
+            Backend limited = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                    new Class<?>[] {Backend.class}, (proxy, m, args) -> switch (m.getName()) {
+                        case "availableBytes" -> activations + 4096;
+                        case "convScratchBytes" -> Math.min((long) args[0], scratch);
+                        default -> {
+                            try {
+                                yield m.invoke(be, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }
+                    });
+            try (BpttNetwork net = new BpttNetwork(limited, BnntParams.init(spec, 1), SpikeFunction.HEAVISIDE)) {
+                float[] frames = new float[spec.timesteps() * 64 * spec.input().size()];
+                if (scratch == im2col) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> net.forward(frames, 64, true))
+                            .hasMessageContaining("use a smaller batch");
+                } else {
+                    net.forward(frames, 64, true);
+                }
+            }
+        }
+    }
+
+    @Test
     void memorySizesInMessagesUseAUnitThatShowsThem() {
         org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(37_200_000_000L)).isEqualTo("37.2 GB");
         org.assertj.core.api.Assertions.assertThat(BpttNetwork.size(3_140_000L)).isEqualTo("3.1 MB");

@@ -112,6 +112,10 @@ final class ConvPlans implements AutoCloseable {
         return plans.size();
     }
 
+    long workspaceLimit() {
+        return workspaceLimit;
+    }
+
     /** The math type to search with: FMA only when strict, tensor-core math allowed otherwise. */
     private int searchMath() {
         return strict ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;

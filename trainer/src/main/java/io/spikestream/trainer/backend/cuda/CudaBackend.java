@@ -585,6 +585,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** cuDNN's workspace, never more than its limit (the algorithm search rules out larger ones). */
+    @Override
+    public long convScratchBytes(long im2colBytes) {
+        return Math.min(im2colBytes, convPlans.workspaceLimit());
+    }
+
     /** Device memory held by live tensors, cached for reuse, and the peak, in bytes; real cudaMalloc calls. */
     public String memoryReport() {
         return String.format(Locale.ROOT, "in use %.1f MiB, cached %.1f MiB, peak %.1f MiB, %d cudaMalloc calls, %d conv shapes",

@@ -269,6 +269,11 @@ final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public long convScratchBytes(long im2colBytes) {
+        return be.convScratchBytes(im2colBytes);
+    }
+
+    @Override
     public void synchronize() {
         be.synchronize();
     }

@@ -2,6 +2,7 @@ package io.spikestream.trainer.backend.cuda;
 
 import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.backend.Backends;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,11 @@ import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * The entry point of the JVM that {@link HostCudaTest} starts with hostcuda in place of the CUDA
@@ -21,7 +27,8 @@ import org.bytedeco.javacpp.Loader;
  * layout is the one the JNI library was compiled with, to {@code $HOSTCUDA_DEVICE_PROP}; checks that
  * the cuDNN algorithm-performance struct has the layout hostcuda writes and that {@code auto} picks
  * the CUDA backend (exit 4 and 5 otherwise); then runs {@link GpuCheck} with the given arguments and
- * exits with its status. {@code --device-prop-only} stops after the checks of the struct layouts.
+ * exits with its status. {@code --device-prop-only} stops after the checks of the struct layouts;
+ * {@code --junit CLASS} runs that test class instead (exit 0 when every test ran and passed).
  */
 final class HostCudaMain {
     static final String DEVICE_NAME = "hostcuda CPU emulation";
@@ -54,6 +61,9 @@ final class HostCudaMain {
         if (args.length == 1 && args[0].equals("--device-prop-only")) {
             return; // what gpu-package/dry-run.sh --hostcuda needs before it runs the package
         }
+        if (args.length == 2 && args[0].equals("--junit")) {
+            System.exit(runTests(args[1]));
+        }
         // what `--backend auto` does on a GPU machine: the CUDA provider wins over the CPU one
         Backends.Selection auto = Backends.choose("auto");
         try (Backend b = auto.backend()) {
@@ -63,6 +73,18 @@ final class HostCudaMain {
             }
         }
         System.exit(GpuCheck.run(args));
+    }
+
+    /** Runs a test class here (where the GPU tests find a device); 0 when its tests ran and passed. */
+    private static int runTests(String className) {
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(className)).build(), summary);
+        TestExecutionSummary s = summary.getSummary();
+        s.printTo(new PrintWriter(System.err, true));
+        s.printFailuresTo(new PrintWriter(System.err, true), 30);
+        boolean ran = s.getTestsSucceededCount() > 0 && s.getTestsSkippedCount() == 0 && s.getTestsAbortedCount() == 0;
+        return s.getTotalFailureCount() == 0 && ran ? 0 : 1;
     }
 
     private static byte[] bytes(org.bytedeco.javacpp.Pointer p, long size) {

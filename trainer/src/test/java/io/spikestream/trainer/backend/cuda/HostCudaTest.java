@@ -75,6 +75,14 @@ class HostCudaTest {
     }
 
     @Test
+    void theGpuTestsPassAgainstTheEmulatedDevice() throws Exception {
+        // CudaBackendTest skips in this JVM (no CUDA here); in one with hostcuda it has a device
+        Result r = hostCudaMain(List.of(), "--junit", CudaBackendTest.class.getName());
+        assertThat(r.output()).containsPattern("\\d+ tests successful").contains("0 tests skipped", "0 tests failed");
+        assertThat(r.exit()).as(r.output()).isZero();
+    }
+
+    @Test
     void unmeasurableAlgorithmsAndAFullDeviceAreHandled(@TempDir Path out) throws Exception {
         // cuDNN's Find cannot measure anything (as when it cannot allocate), so the heuristic ranking
         // must serve the primitives; then a 2 MiB device cannot hold the training run's batch, which
@@ -102,16 +110,22 @@ class HostCudaTest {
     }
 
     private static Result gpuCheck(Path out, List<String> env, String... extra) throws Exception {
-        Path prop = lib.resolve("device-prop-" + out.getFileName() + ".bin");
+        List<String> args = new ArrayList<>(List.of("--out", out.toString(), "--quick", "--arch", "c8-p2-c16-p2-f32",
+                "--input", "2x16x16", "--timesteps", "4", "--batch", "8", "--iterations", "2", "--warmup", "1"));
+        args.addAll(List.of(extra));
+        return hostCudaMain(env, args.toArray(String[]::new));
+    }
+
+    /** {@link HostCudaMain} in a JVM whose library path holds hostcuda. */
+    private static Result hostCudaMain(List<String> env, String... args) throws Exception {
+        Path prop = Files.createTempFile(lib, "device-prop", ".bin");
         List<String> environment = new ArrayList<>(env);
         environment.add("LD_LIBRARY_PATH=" + lib);
         environment.add("HOSTCUDA_DEVICE_PROP=" + prop);
         environment.add("SPIKESTREAM_CUDA_WORKSPACE_MIB=64");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HostCudaMain.class.getName(),
-                "--out", out.toString(), "--quick", "--arch", "c8-p2-c16-p2-f32", "--input", "2x16x16", "--timesteps", "4",
-                "--batch", "8", "--iterations", "2", "--warmup", "1"));
-        cmd.addAll(List.of(extra));
+                "-cp", System.getProperty("java.class.path"), HostCudaMain.class.getName()));
+        cmd.addAll(List.of(args));
         return exec(cmd, environment, 600);
     }
 
