@@ -9,6 +9,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -27,6 +28,7 @@ public final class Nd4jBackend implements Backend {
 
     private final String device = cpuModel();
     private final boolean sparseInputs;
+    private final GemmConv gemmConv = new GemmConv();
 
     /** The default backend: convolutions skip zero inputs where that is faster. */
     public Nd4jBackend() {
@@ -34,11 +36,14 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * @param sparseInputs false forces ND4J's dense conv2d everywhere (for comparisons)
+     * @param sparseInputs false forces ND4J's own conv2d / conv2d_bp everywhere (for comparisons)
      */
     public Nd4jBackend(boolean sparseInputs) {
         this.sparseInputs = sparseInputs;
         Nd4j.create(DataType.FLOAT, 1).close(); // load the native library now: fail here, not mid-training
+        if (sparseInputs) {
+            Blas.useJavaThreads(); // after ND4J's start-up, which sets OpenBLAS's thread count itself
+        }
     }
 
     @Override
@@ -118,11 +123,13 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void conv3x3Forward(Tensor x, Tensor w, Tensor y) {
         checkConv(x, w, y);
-        if (sparseInputs && SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
+        if (!sparseInputs) {
+            denseConv(x, w, y);
+        } else if (SparseConv.density(t(x).buf, x.size()) <= SparseConv.MAX_DENSITY) {
             SparseConv.forward(t(x).buf, download(w), t(y).buf, x.dim(0), x.dim(1), y.dim(1), x.dim(2), x.dim(3));
-            return;
+        } else {
+            gemmConv.forward(t(x).buf, t(w).ptr(), t(y).buf, t(y).ptr(), x.dim(0), x.dim(1), y.dim(1), x.dim(2), x.dim(3));
         }
-        denseConv(x, w, y);
     }
 
     private void denseConv(Tensor x, Tensor w, Tensor y) {
@@ -133,6 +140,11 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void conv3x3BackwardData(Tensor dy, Tensor w, Tensor dx) {
         checkConv(dx, w, dy);
+        if (sparseInputs) {
+            gemmConv.backwardData(t(dy).buf, download(w), t(dx).buf, t(dx).ptr(), dx.dim(0), dx.dim(1), dy.dim(1),
+                    dx.dim(2), dx.dim(3));
+            return;
+        }
         // the data gradient of a padded 3×3 correlation is a correlation with the flipped, transposed kernel
         int o = w.dim(0);
         int in = w.dim(1);
@@ -157,6 +169,10 @@ public final class Nd4jBackend implements Backend {
             upload(SparseConv.backwardFilter(t(x).buf, t(dy).buf, x.dim(0), x.dim(1), dy.dim(1), x.dim(2), x.dim(3)), dw);
             return;
         }
+        if (sparseInputs) {
+            gemmConv.backwardFilter(t(x).buf, t(dy).buf, t(dw).ptr(), x.dim(0), x.dim(1), dy.dim(1), x.dim(2), x.dim(3));
+            return;
+        }
         try (Tensor dx = allocate(x.shape())) {
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(t(x).array, t(dw).array, t(dy).array)
                     .addOutputs(t(dx).array, t(dw).array).addIntegerArguments(CONV_ARGS).build());
@@ -176,19 +192,26 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void matmulNT(Tensor a, Tensor b, Tensor c) {
         check2d(a, b, c, a.dim(1) == b.dim(1) && c.dim(0) == a.dim(0) && c.dim(1) == b.dim(0), "matmulNT");
-        Nd4j.gemm(t(a).array, t(b).array, t(c).array, false, true, 1.0, 0.0);
+        gemm(false, true, a.dim(0), b.dim(0), a.dim(1), a, b, c);
     }
 
     @Override
     public void matmulNN(Tensor a, Tensor b, Tensor c) {
         check2d(a, b, c, a.dim(1) == b.dim(0) && c.dim(0) == a.dim(0) && c.dim(1) == b.dim(1), "matmulNN");
-        Nd4j.gemm(t(a).array, t(b).array, t(c).array, false, false, 1.0, 0.0);
+        gemm(false, false, a.dim(0), b.dim(1), a.dim(1), a, b, c);
     }
 
     @Override
     public void matmulTN(Tensor a, Tensor b, Tensor c) {
         check2d(a, b, c, a.dim(0) == b.dim(0) && c.dim(0) == a.dim(1) && c.dim(1) == b.dim(1), "matmulTN");
-        Nd4j.gemm(t(a).array, t(b).array, t(c).array, true, false, 1.0, 0.0);
+        gemm(true, false, a.dim(1), b.dim(1), a.dim(0), a, b, c);
+    }
+
+    /**
+     * Row-major {@code c[m, n] = op(a) · op(b)} through {@link Blas}, without ND4J's per-call work.
+     */
+    private static void gemm(boolean transA, boolean transB, int m, int n, int k, Tensor a, Tensor b, Tensor c) {
+        Blas.sgemm(transA, transB, m, n, k, t(a).ptr(), a.dim(1), t(b).ptr(), b.dim(1), 0f, t(c).ptr(), n);
     }
 
     private static void check2d(Tensor a, Tensor b, Tensor c, boolean fits, String op) {
@@ -225,59 +248,65 @@ public final class Nd4jBackend implements Backend {
         final float leak = cfg.leak();
         final float theta = cfg.threshold();
         final boolean sigmoid = cfg.spike() == SpikeFunction.SIGMOID;
-        float[] v = new float[b * c * s]; // membrane after reset, carried over time
-        float[] mean = new float[c];
-        for (int t = 0; t < cfg.timesteps(); t++) {
-            int base = t * b * c * s;
-            for (int ch = 0; ch < c; ch++) {
+        final int steps = cfg.timesteps();
+        // channels are independent (own statistics, own membranes), so they run in parallel;
+        // within a channel the order of every sum is that of a sequential pass
+        // within a channel the order of every sum is that of a sequential pass. A channel's planes
+        // of one step are copied to heap arrays and back in bulk: the loops then run without the
+        // buffers' per-element checks.
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            float[] v = new float[b * s]; // membrane after reset, carried over time
+            float[] zr = new float[b * s];
+            float[] mr = new float[b * s];
+            float[] sr = new float[b * s];
+            for (int t = 0; t < steps; t++) {
+                int base = t * b * c * s;
+                int k = t * c + ch;
+                for (int bi = 0; bi < b; bi++) {
+                    get(zb, base + (bi * c + ch) * s, zr, bi * s, s);
+                }
                 float mu;
                 float var;
                 if (training) {
                     double sum = 0;
                     double sq = 0;
-                    for (int bi = 0; bi < b; bi++) {
-                        int off = base + (bi * c + ch) * s;
-                        for (int i = 0; i < s; i++) {
-                            float val = zb.get(off + i);
-                            sum += val;
-                            sq += (double) val * val;
-                        }
+                    for (int i = 0; i < b * s; i++) {
+                        float val = zr[i];
+                        sum += val;
+                        sq += (double) val * val;
                     }
                     double m = sum / n;
                     double vv = Math.max(0, sq / n - m * m);
                     mu = (float) m;
                     var = (float) vv;
-                    int k = t * c + ch;
                     float unbiased = n > 1 ? (float) (vv * n / (n - 1)) : var;
                     rm.put(k, (1 - cfg.momentum()) * rm.get(k) + cfg.momentum() * mu);
                     rv.put(k, (1 - cfg.momentum()) * rv.get(k) + cfg.momentum() * unbiased);
                 } else {
-                    mu = rm.get(t * c + ch);
-                    var = rv.get(t * c + ch);
+                    mu = rm.get(k);
+                    var = rv.get(k);
                 }
-                mean[ch] = mu;
-                is.put(t * c + ch, (float) (1.0 / Math.sqrt(var + cfg.eps())));
-            }
-            for (int bi = 0; bi < b; bi++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int local = (bi * c + ch) * s;
-                    int off = base + local;
-                    float mu = mean[ch];
-                    float inv = is.get(t * c + ch);
-                    float g = gb.get(t * c + ch);
-                    for (int i = 0; i < s; i++) {
-                        float xh = (zb.get(off + i) - mu) * inv;
-                        xb.put(off + i, xh);
-                        float u = leak * v[local + i] + g * xh;
-                        mb.put(off + i, u);
-                        float x = u / theta - 1f;
-                        float spike = sigmoid ? sigmoid(x) : (x > 0 ? 1f : 0f);
-                        sb.put(off + i, spike);
-                        v[local + i] = u - theta * spike;
-                    }
+                float inv = (float) (1.0 / Math.sqrt(var + cfg.eps()));
+                is.put(k, inv);
+                float g = gb.get(k);
+                for (int i = 0; i < b * s; i++) {
+                    float xh = (zr[i] - mu) * inv;
+                    zr[i] = xh;
+                    float u = leak * v[i] + g * xh;
+                    mr[i] = u;
+                    float x = u / theta - 1f;
+                    float spike = sigmoid ? sigmoid(x) : (x > 0 ? 1f : 0f);
+                    sr[i] = spike;
+                    v[i] = u - theta * spike;
+                }
+                for (int bi = 0; bi < b; bi++) {
+                    int off = base + (bi * c + ch) * s;
+                    put(xb, off, zr, bi * s, s);
+                    put(mb, off, mr, bi * s, s);
+                    put(sb, off, sr, bi * s, s);
                 }
             }
-        }
+        });
     }
 
     @Override
@@ -304,56 +333,77 @@ public final class Nd4jBackend implements Backend {
         final float leak = cfg.leak();
         final float theta = cfg.threshold();
         final boolean sigmoid = cfg.spike() == SpikeFunction.SIGMOID;
-        float[] carry = new float[b * c * s]; // dL/dU at step t+1
-        double[] sumG = new double[c];
-        double[] sumGx = new double[c];
-        for (int t = cfg.timesteps() - 1; t >= 0; t--) {
-            int base = t * b * c * s;
-            Arrays.fill(sumG, 0);
-            Arrays.fill(sumGx, 0);
-            for (int bi = 0; bi < b; bi++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int local = (bi * c + ch) * s;
-                    int off = base + local;
+        final int steps = cfg.timesteps();
+        // channels are independent, as in the forward pass
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            float[] carry = new float[b * s]; // dL/dU at step t+1
+            float[] gr = new float[b * s];
+            float[] mr = new float[b * s];
+            float[] xr = new float[b * s];
+            for (int t = steps - 1; t >= 0; t--) {
+                int base = t * b * c * s;
+                int k = t * c + ch;
+                for (int bi = 0; bi < b; bi++) {
+                    int off = base + (bi * c + ch) * s;
+                    get(gs, off, gr, bi * s, s);
+                    get(mb, off, mr, bi * s, s);
+                    get(xb, off, xr, bi * s, s);
+                }
+                double sumG = 0;
+                double sumGx = 0;
+                for (int bi = 0; bi < b; bi++) {
                     double sg = 0;
                     double sgx = 0;
-                    for (int i = 0; i < s; i++) {
-                        float u = mb.get(off + i);
-                        float x = u / theta - 1f;
-                        float gv = leak * carry[local + i];
+                    for (int i = bi * s; i < (bi + 1) * s; i++) {
+                        float x = mr[i] / theta - 1f;
+                        float gv = leak * carry[i];
                         float gu;
                         if (sigmoid) {
                             float sp = sigmoid(x);
                             float fp = SpikeFunction.SIGMOID_SLOPE * sp * (1 - sp) / theta;
-                            gu = gs.get(off + i) * fp + gv * (1 - theta * fp);
+                            gu = gr[i] * fp + gv * (1 - theta * fp);
                         } else {
                             float fp = SpikeFunction.SURROGATE_SCALE * Math.max(0f, 1f - Math.abs(x)) / theta;
-                            gu = gs.get(off + i) * fp + gv;
+                            gu = gr[i] * fp + gv;
                         }
-                        carry[local + i] = gu;
-                        gz.put(off + i, gu); // dL/d(γ·x̂) for now
+                        carry[i] = gu; // dL/d(γ·x̂)
                         sg += gu;
-                        sgx += gu * xb.get(off + i);
+                        sgx += gu * xr[i];
                     }
-                    sumG[ch] += sg;
-                    sumGx[ch] += sgx;
+                    sumG += sg;
+                    sumGx += sgx;
+                }
+                ggb.put(k, ggb.get(k) + (float) sumGx);
+                float scale = gb.get(k) * ib.get(k) / n;
+                float mg = (float) sumG;
+                float mgx = (float) sumGx;
+                for (int i = 0; i < b * s; i++) {
+                    gr[i] = scale * (n * carry[i] - mg - xr[i] * mgx);
+                }
+                for (int bi = 0; bi < b; bi++) {
+                    put(gz, base + (bi * c + ch) * s, gr, bi * s, s);
                 }
             }
-            for (int ch = 0; ch < c; ch++) {
-                int k = t * c + ch;
-                ggb.put(k, ggb.get(k) + (float) sumGx[ch]);
+        });
+    }
+
+    /** A bulk copy costs about as much as a few single-element ones: short runs go one by one. */
+    private static void get(FloatBuffer src, int at, float[] dst, int off, int len) {
+        if (len >= 16) {
+            src.get(at, dst, off, len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = src.get(at + i);
             }
-            for (int bi = 0; bi < b; bi++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int off = base + (bi * c + ch) * s;
-                    int k = t * c + ch;
-                    float scale = gb.get(k) * ib.get(k) / n;
-                    float mg = (float) sumG[ch];
-                    float mgx = (float) sumGx[ch];
-                    for (int i = 0; i < s; i++) {
-                        gz.put(off + i, scale * (n * gz.get(off + i) - mg - xb.get(off + i) * mgx));
-                    }
-                }
+        }
+    }
+
+    private static void put(FloatBuffer dst, int at, float[] src, int off, int len) {
+        if (len >= 16) {
+            dst.put(at, src, off, len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                dst.put(at + i, src[off + i]);
             }
         }
     }
@@ -395,7 +445,7 @@ public final class Nd4jBackend implements Backend {
         int w = x.dim(3);
         int oh = y.dim(2);
         int ow = y.dim(3);
-        for (int p = 0; p < planes; p++) {
+        IntStream.range(0, planes).parallel().forEach(p -> {
             int xi = p * h * w;
             int yi = p * oh * ow;
             for (int i = 0; i < oh; i++) {
@@ -406,7 +456,7 @@ public final class Nd4jBackend implements Backend {
                     yb.put(yi + i * ow + j, 0.25f * (xb.get(r0 + c) + xb.get(r0 + c + 1) + xb.get(r1 + c) + xb.get(r1 + c + 1)));
                 }
             }
-        }
+        });
     }
 
     @Override
@@ -419,7 +469,7 @@ public final class Nd4jBackend implements Backend {
         int w = dx.dim(3);
         int oh = dy.dim(2);
         int ow = dy.dim(3);
-        for (int p = 0; p < planes; p++) {
+        IntStream.range(0, planes).parallel().forEach(p -> {
             int xi = p * h * w;
             int yi = p * oh * ow;
             for (int r = 0; r < h; r++) {
@@ -429,7 +479,7 @@ public final class Nd4jBackend implements Backend {
                     xb.put(xi + r * w + c, i < oh && j < ow ? 0.25f * yb.get(yi + i * ow + j) : 0f);
                 }
             }
-        }
+        });
     }
 
     private static void checkPool(Tensor x, Tensor y) {
@@ -542,6 +592,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void close() {
         // tensors are closed by their owners; ND4J's native state lives for the process
+        gemmConv.close();
     }
 
     // ---- helpers --------------------------------------------------------------------------------

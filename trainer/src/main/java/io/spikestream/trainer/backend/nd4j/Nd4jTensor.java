@@ -4,6 +4,7 @@ import io.spikestream.trainer.backend.Tensor;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** An off-heap ND4J array plus a direct float view of the same memory for the Java loops. */
@@ -14,6 +15,7 @@ final class Nd4jTensor implements Tensor {
     private final long size;
     private final boolean view;
     private boolean closed;
+    private FloatPointer ptr;
 
     Nd4jTensor(INDArray array, int[] shape, boolean view) {
         this.array = array;
@@ -24,6 +26,14 @@ final class Nd4jTensor implements Tensor {
         if (buf.capacity() < size) {
             throw new IllegalStateException("ND4J buffer holds " + buf.capacity() + " floats, shape needs " + size);
         }
+    }
+
+    /** The same memory as a native pointer (for direct BLAS calls); made on first use. */
+    FloatPointer ptr() {
+        if (ptr == null) {
+            ptr = new FloatPointer(buf);
+        }
+        return ptr;
     }
 
     @Override
