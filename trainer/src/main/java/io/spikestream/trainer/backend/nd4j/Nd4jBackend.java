@@ -251,29 +251,23 @@ public final class Nd4jBackend implements Backend {
         final int steps = cfg.timesteps();
         // channels are independent (own statistics, own membranes), so they run in parallel;
         // within a channel the order of every sum is that of a sequential pass
-        // within a channel the order of every sum is that of a sequential pass. A channel's planes
-        // of one step are copied to heap arrays and back in bulk: the loops then run without the
-        // buffers' per-element checks.
         IntStream.range(0, c).parallel().forEach(ch -> {
             float[] v = new float[b * s]; // membrane after reset, carried over time
-            float[] zr = new float[b * s];
-            float[] mr = new float[b * s];
-            float[] sr = new float[b * s];
             for (int t = 0; t < steps; t++) {
                 int base = t * b * c * s;
                 int k = t * c + ch;
-                for (int bi = 0; bi < b; bi++) {
-                    get(zb, base + (bi * c + ch) * s, zr, bi * s, s);
-                }
                 float mu;
                 float var;
                 if (training) {
                     double sum = 0;
                     double sq = 0;
-                    for (int i = 0; i < b * s; i++) {
-                        float val = zr[i];
-                        sum += val;
-                        sq += (double) val * val;
+                    for (int bi = 0; bi < b; bi++) {
+                        int off = base + (bi * c + ch) * s;
+                        for (int i = 0; i < s; i++) {
+                            float val = zb.get(off + i);
+                            sum += val;
+                            sq += (double) val * val;
+                        }
                     }
                     double m = sum / n;
                     double vv = Math.max(0, sq / n - m * m);
@@ -289,21 +283,19 @@ public final class Nd4jBackend implements Backend {
                 float inv = (float) (1.0 / Math.sqrt(var + cfg.eps()));
                 is.put(k, inv);
                 float g = gb.get(k);
-                for (int i = 0; i < b * s; i++) {
-                    float xh = (zr[i] - mu) * inv;
-                    zr[i] = xh;
-                    float u = leak * v[i] + g * xh;
-                    mr[i] = u;
-                    float x = u / theta - 1f;
-                    float spike = sigmoid ? sigmoid(x) : (x > 0 ? 1f : 0f);
-                    sr[i] = spike;
-                    v[i] = u - theta * spike;
-                }
                 for (int bi = 0; bi < b; bi++) {
+                    int local = bi * s;
                     int off = base + (bi * c + ch) * s;
-                    put(xb, off, zr, bi * s, s);
-                    put(mb, off, mr, bi * s, s);
-                    put(sb, off, sr, bi * s, s);
+                    for (int i = 0; i < s; i++) {
+                        float xh = (zb.get(off + i) - mu) * inv;
+                        xb.put(off + i, xh);
+                        float u = leak * v[local + i] + g * xh;
+                        mb.put(off + i, u);
+                        float x = u / theta - 1f;
+                        float spike = sigmoid ? sigmoid(x) : (x > 0 ? 1f : 0f);
+                        sb.put(off + i, spike);
+                        v[local + i] = u - theta * spike;
+                    }
                 }
             }
         });
@@ -337,38 +329,33 @@ public final class Nd4jBackend implements Backend {
         // channels are independent, as in the forward pass
         IntStream.range(0, c).parallel().forEach(ch -> {
             float[] carry = new float[b * s]; // dL/dU at step t+1
-            float[] gr = new float[b * s];
-            float[] mr = new float[b * s];
-            float[] xr = new float[b * s];
             for (int t = steps - 1; t >= 0; t--) {
                 int base = t * b * c * s;
                 int k = t * c + ch;
-                for (int bi = 0; bi < b; bi++) {
-                    int off = base + (bi * c + ch) * s;
-                    get(gs, off, gr, bi * s, s);
-                    get(mb, off, mr, bi * s, s);
-                    get(xb, off, xr, bi * s, s);
-                }
                 double sumG = 0;
                 double sumGx = 0;
                 for (int bi = 0; bi < b; bi++) {
+                    int local = bi * s;
+                    int off = base + (bi * c + ch) * s;
                     double sg = 0;
                     double sgx = 0;
-                    for (int i = bi * s; i < (bi + 1) * s; i++) {
-                        float x = mr[i] / theta - 1f;
-                        float gv = leak * carry[i];
+                    for (int i = 0; i < s; i++) {
+                        float u = mb.get(off + i);
+                        float x = u / theta - 1f;
+                        float gv = leak * carry[local + i];
                         float gu;
                         if (sigmoid) {
                             float sp = sigmoid(x);
                             float fp = SpikeFunction.SIGMOID_SLOPE * sp * (1 - sp) / theta;
-                            gu = gr[i] * fp + gv * (1 - theta * fp);
+                            gu = gs.get(off + i) * fp + gv * (1 - theta * fp);
                         } else {
                             float fp = SpikeFunction.SURROGATE_SCALE * Math.max(0f, 1f - Math.abs(x)) / theta;
-                            gu = gr[i] * fp + gv;
+                            gu = gs.get(off + i) * fp + gv;
                         }
-                        carry[i] = gu; // dL/d(γ·x̂)
+                        carry[local + i] = gu;
+                        gz.put(off + i, gu); // dL/d(γ·x̂) for now
                         sg += gu;
-                        sgx += gu * xr[i];
+                        sgx += gu * xb.get(off + i);
                     }
                     sumG += sg;
                     sumGx += sgx;
@@ -377,35 +364,14 @@ public final class Nd4jBackend implements Backend {
                 float scale = gb.get(k) * ib.get(k) / n;
                 float mg = (float) sumG;
                 float mgx = (float) sumGx;
-                for (int i = 0; i < b * s; i++) {
-                    gr[i] = scale * (n * carry[i] - mg - xr[i] * mgx);
-                }
                 for (int bi = 0; bi < b; bi++) {
-                    put(gz, base + (bi * c + ch) * s, gr, bi * s, s);
+                    int off = base + (bi * c + ch) * s;
+                    for (int i = 0; i < s; i++) {
+                        gz.put(off + i, scale * (n * gz.get(off + i) - mg - xb.get(off + i) * mgx));
+                    }
                 }
             }
         });
-    }
-
-    /** A bulk copy costs about as much as a few single-element ones: short runs go one by one. */
-    private static void get(FloatBuffer src, int at, float[] dst, int off, int len) {
-        if (len >= 16) {
-            src.get(at, dst, off, len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                dst[off + i] = src.get(at + i);
-            }
-        }
-    }
-
-    private static void put(FloatBuffer dst, int at, float[] src, int off, int len) {
-        if (len >= 16) {
-            dst.put(at, src, off, len);
-        } else {
-            for (int i = 0; i < len; i++) {
-                dst.put(at + i, src[off + i]);
-            }
-        }
     }
 
     private static float sigmoid(float x) {
