@@ -155,14 +155,6 @@ public final class BpttNetwork implements AutoCloseable {
     }
 
     /**
-     * Bytes BPTT needs for a batch on a backend that convolves with im2col: {@link #activationBytes}
-     * plus {@link #im2colBytes}.
-     */
-    public static long workspaceBytes(ModelSpec spec, int batch) {
-        return activationBytes(spec, batch) + im2colBytes(spec, batch);
-    }
-
-    /**
      * Per hidden layer its output and gradient, plus membrane and normalised input of spiking
      * layers, for all T steps.
      */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.spikestream.trainer.backend.Tensor;
+import io.spikestream.trainer.backend.cuda.ReferenceBackend;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The im2col + SGEMM convolutions, the sparse convolutions and the split SGEMM of the default CPU
- * backend against independent double loops: odd and one-pixel-wide images, several chunks of
+ * backend against independent double loops (the Java reference backend's for the convolutions): odd and one-pixel-wide images, several chunks of
  * samples (the filter gradient accumulated over chunks), inputs on both sides of the sparse
  * threshold, products large enough to be split over threads.
  */
@@ -45,11 +46,10 @@ class GemmConvTest {
         float[] x = random(n * ci * h * w, 1.0);
         float[] wt = random(co * ci * 9, 1.0);
         float[] dy = random(n * co * h * w, 1.0);
-        float[] y = new float[n * co * h * w];
-        float[] dx = new float[n * ci * h * w];
-        float[] dw = new float[co * ci * 9];
-        directForward(x, wt, y, n, ci, co, h, w);
-        directBackward(x, wt, dy, dx, dw, n, ci, co, h, w);
+        float[][] expect = reference(x, wt, dy, n, ci, co, h, w);
+        float[] y = expect[0];
+        float[] dx = expect[1];
+        float[] dw = expect[2];
         // one sample per chunk: the filter gradient is accumulated over 5 products
         try (GemmConv conv = new GemmConv(1); Tensor tx = be.upload(x, n, ci, h, w); Tensor tw = be.upload(wt, co, ci, 3, 3);
                 Tensor tdy = be.upload(dy, n, co, h, w); Tensor ty = be.allocate(n, co, h, w);
@@ -107,11 +107,10 @@ class GemmConvTest {
         float[] x = random(n * ci * h * w, density);
         float[] wt = random(co * ci * 9, 1.0);
         float[] dy = random(n * co * h * w, 1.0);
-        float[] y = new float[n * co * h * w];
-        float[] dx = new float[n * ci * h * w];
-        float[] dw = new float[co * ci * 9];
-        directForward(x, wt, y, n, ci, co, h, w);
-        directBackward(x, wt, dy, dx, dw, n, ci, co, h, w);
+        float[][] expect = reference(x, wt, dy, n, ci, co, h, w);
+        float[] y = expect[0];
+        float[] dx = expect[1];
+        float[] dw = expect[2];
         try (Tensor tx = be.upload(x, n, ci, h, w); Tensor tw = be.upload(wt, co, ci, 3, 3);
                 Tensor tdy = be.upload(dy, n, co, h, w); Tensor ty = be.allocate(n, co, h, w);
                 Tensor tdx = be.allocate(n, ci, h, w); Tensor tdw = be.allocate(co, ci, 3, 3)) {
@@ -125,62 +124,19 @@ class GemmConvTest {
         }
     }
 
-    private static void directForward(float[] x, float[] w, float[] y, int n, int ci, int co, int h, int wd) {
-        for (int b = 0; b < n; b++) {
-            for (int o = 0; o < co; o++) {
-                for (int r = 0; r < h; r++) {
-                    for (int c = 0; c < wd; c++) {
-                        double s = 0;
-                        for (int i = 0; i < ci; i++) {
-                            for (int kr = 0; kr < 3; kr++) {
-                                for (int kc = 0; kc < 3; kc++) {
-                                    int rr = r + kr - 1;
-                                    int cc = c + kc - 1;
-                                    if (rr >= 0 && rr < h && cc >= 0 && cc < wd) {
-                                        s += (double) x[((b * ci + i) * h + rr) * wd + cc] * w[((o * ci + i) * 3 + kr) * 3 + kc];
-                                    }
-                                }
-                            }
-                        }
-                        y[((b * co + o) * h + r) * wd + c] = (float) s;
-                    }
-                }
-            }
-        }
-    }
-
-    private static void directBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, int n, int ci, int co,
-            int h, int wd) {
-        double[] gx = new double[dx.length];
-        double[] gw = new double[dw.length];
-        for (int b = 0; b < n; b++) {
-            for (int o = 0; o < co; o++) {
-                for (int r = 0; r < h; r++) {
-                    for (int c = 0; c < wd; c++) {
-                        double g = dy[((b * co + o) * h + r) * wd + c];
-                        for (int i = 0; i < ci; i++) {
-                            for (int kr = 0; kr < 3; kr++) {
-                                for (int kc = 0; kc < 3; kc++) {
-                                    int rr = r + kr - 1;
-                                    int cc = c + kc - 1;
-                                    if (rr >= 0 && rr < h && cc >= 0 && cc < wd) {
-                                        int xi = ((b * ci + i) * h + rr) * wd + cc;
-                                        int wi = ((o * ci + i) * 3 + kr) * 3 + kc;
-                                        gx[xi] += g * w[wi];
-                                        gw[wi] += g * x[xi];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = (float) gx[i];
-        }
-        for (int i = 0; i < dw.length; i++) {
-            dw[i] = (float) gw[i];
+    /**
+     * {y, dx, dw} from {@link ReferenceBackend} (direct loops, double accumulation; the CUDA kernels'
+     * oracle too), which shares no code with GemmConv or SparseConv.
+     */
+    private static float[][] reference(float[] x, float[] w, float[] dy, int n, int ci, int co, int h, int wd) {
+        try (ReferenceBackend ref = new ReferenceBackend(); Tensor tx = ref.upload(x, n, ci, h, wd);
+                Tensor tw = ref.upload(w, co, ci, 3, 3); Tensor tdy = ref.upload(dy, n, co, h, wd);
+                Tensor ty = ref.allocate(n, co, h, wd); Tensor tdx = ref.allocate(n, ci, h, wd);
+                Tensor tdw = ref.allocate(co, ci, 3, 3)) {
+            ref.conv3x3Forward(tx, tw, ty);
+            ref.conv3x3BackwardData(tdy, tw, tdx);
+            ref.conv3x3BackwardFilter(tx, tdy, tdw);
+            return new float[][] {ref.download(ty), ref.download(tdx), ref.download(tdw)};
         }
     }
 

@@ -483,7 +483,6 @@ constexpr int CUDA_SUCCESS = 0, CUDA_ERROR_INVALID_VALUE = 1, CUDA_ERROR_INVALID
 
 struct Module {
     void* dl;
-    std::string path;
 };
 struct Function {
     std::string name;
@@ -560,7 +559,7 @@ int cuModuleLoadData(void** module, const void* image) {
     unlink(path.c_str());  // the mapping stays
     if (!written) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: cannot write %s", path.c_str());
     if (dl == nullptr) return report(CUDA_ERROR_INVALID_IMAGE, "cuModuleLoadData: %s", dlerror());
-    Module* m = new Module{dl, path};
+    Module* m = new Module{dl};
     modules.insert(m);
     *module = m;
     return CUDA_SUCCESS;
