@@ -37,7 +37,7 @@ final class Aedat2Reader extends StreamReader {
         }
 
         /** From the class name in {@code # AEChip:}; null chip means DVS128. */
-        static Layout fromChip(String chip, Path file) {
+        static Layout fromChip(String chip, FileInput in) {
             if (chip == null) {
                 return DVS128;
             }
@@ -49,7 +49,7 @@ final class Aedat2Reader extends StreamReader {
                 return DAVIS240;
             }
             if (c.contains("davis")) {
-                throw new RecordingFormatException(file, 0, "unsupported AEChip '" + chip
+                throw in.error(0, "unsupported AEChip '" + chip
                         + "' (supported: DVS128 and its variants, DAVIS240, DAVIS346)");
             }
             return DVS128;
@@ -68,7 +68,11 @@ final class Aedat2Reader extends StreamReader {
     private long wrapOffset;
 
     Aedat2Reader(Path file, RecordingFormat format, ReadOptions options) {
-        super(new FileInput(file), options);
+        this(new FileInput(file), format, options);
+    }
+
+    Aedat2Reader(FileInput input, RecordingFormat format, ReadOptions options) {
+        super(input, options);
         this.format = format;
         try {
             if (format != RecordingFormat.AEDAT2 && format != RecordingFormat.AEDAT1) {
@@ -81,13 +85,26 @@ final class Aedat2Reader extends StreamReader {
                 throw in.error(0, "header says '" + version + "', not AEDAT 2.0");
             }
             this.layout = format == RecordingFormat.AEDAT1 ? Layout.DVS128
-                    : Layout.fromChip(HeaderLines.value(header, "AEChip:"), file);
+                    : Layout.fromChip(HeaderLines.value(header, "AEChip:"), in);
         } catch (RuntimeException e) {
             in.close();
             throw e;
         }
         this.geometry = layout.geometry;
         this.eventSize = format == RecordingFormat.AEDAT1 ? 6 : 8;
+    }
+
+    /**
+     * Bare 8-byte events with no header, in a known address layout: the payload of jAER's unicast
+     * AE datagrams after their sequence number.
+     */
+    Aedat2Reader(FileInput input, Layout layout, ReadOptions options) {
+        super(input, options);
+        this.format = RecordingFormat.AEDAT2;
+        this.header = java.util.List.of();
+        this.layout = layout;
+        this.geometry = layout.geometry;
+        this.eventSize = 8;
     }
 
     /** The header lines, marker included. */
@@ -108,9 +125,9 @@ final class Aedat2Reader extends StreamReader {
     public int read(EventBuffer out, int maxEvents) {
         int n = 0;
         while (n < maxEvents) {
-            if (!in.ensure(eventSize)) {
-                if (in.remaining() > 0) {
-                    throw in.error(in.offset(), "file ends inside an event (" + in.remaining() + " of "
+            if (!in.more(eventSize)) {
+                if (in.remaining() > 0 && in.ended()) {
+                    throw in.error(in.offset(), in.noun() + " ends inside an event (" + in.remaining() + " of "
                             + eventSize + " bytes)");
                 }
                 return n;

@@ -2,7 +2,6 @@ package io.spikestream.events.io;
 
 import io.spikestream.events.SensorGeometry;
 import java.io.StringReader;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.xml.XMLConstants;
@@ -26,7 +25,7 @@ final class Aedat4Info {
     private Aedat4Info() {
     }
 
-    static Map<Integer, Stream> parse(String xml, Path file, long offset) {
+    static Map<Integer, Stream> parse(String xml, FileInput in, long offset) {
         Document doc;
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -38,7 +37,7 @@ final class Aedat4Info {
             b.setErrorHandler(null);
             doc = b.parse(new InputSource(new StringReader(xml)));
         } catch (Exception e) {
-            throw new RecordingFormatException(file, offset, "unreadable XML stream description: " + e.getMessage());
+            throw in.error(offset, "unreadable XML stream description: " + e.getMessage());
         }
         Element outInfo = null;
         NodeList nodes = doc.getElementsByTagName("node");
@@ -50,7 +49,7 @@ final class Aedat4Info {
             }
         }
         if (outInfo == null) {
-            throw new RecordingFormatException(file, offset, "XML stream description lacks the outInfo node");
+            throw in.error(offset, "XML stream description lacks the outInfo node");
         }
         Map<Integer, Stream> streams = new TreeMap<>();
         for (Node c = outInfo.getFirstChild(); c != null; c = c.getNextSibling()) {

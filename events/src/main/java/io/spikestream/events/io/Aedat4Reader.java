@@ -32,6 +32,7 @@ final class Aedat4Reader extends StreamReader {
     private final long dataEnd;
     private final int eventStream;
     private final Map<Integer, String> streamTypes;
+    private long skippedPackets;
 
     /** The current EVTS packet: decompressed buffer, next element index, element count. */
     private ByteBuffer packet;
@@ -41,9 +42,17 @@ final class Aedat4Reader extends StreamReader {
     private long packetOffset;
 
     Aedat4Reader(Path file, ReadOptions options) {
-        super(new FileInput(file), options);
+        this(new FileInput(file), options, true);
+    }
+
+    /**
+     * @param versionLine whether the bytes start with the {@code #!AER-DAT4.0} line: files do; DV's
+     *                    network stream (TCP output and server modules) starts at the IOHeader size
+     */
+    Aedat4Reader(FileInput input, ReadOptions options, boolean versionLine) {
+        super(input, options);
         this.maxPacket = options.maxDecompressedPacketBytes();
-        Header h = closing(in, () -> readHeader(options));
+        Header h = closing(in, () -> readHeader(options, versionLine));
         this.compression = h.compression();
         this.dataEnd = h.dataEnd();
         this.eventStream = h.eventStream();
@@ -55,17 +64,19 @@ final class Aedat4Reader extends StreamReader {
             Map<Integer, String> streamTypes) {
     }
 
-    private Header readHeader(ReadOptions options) {
-        byte[] magic = new byte[MAGIC.length];
-        if (in.size() < MAGIC.length + 4) {
-            throw in.error(0, "too short for an AEDAT 4.0 header (" + in.size() + " bytes)");
-        }
-        in.readFully(magic, "the version line");
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw in.error(0, "no '#!AER-DAT4.0' version line: not an AEDAT 4.0 file");
+    private Header readHeader(ReadOptions options, boolean versionLine) {
+        if (versionLine) {
+            byte[] magic = new byte[MAGIC.length];
+            if (in.size() < MAGIC.length + 4) {
+                throw in.error(0, "too short for an AEDAT 4.0 header (" + in.size() + " bytes)");
+            }
+            in.readFully(magic, "the version line");
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw in.error(0, "no '#!AER-DAT4.0' version line: not an AEDAT 4.0 " + in.noun());
+            }
         }
         if (!in.ensure(4)) {
-            throw in.error(in.offset(), "file ends before the IOHeader size");
+            throw in.error(in.offset(), in.noun() + " ends before the IOHeader size");
         }
         long sizeAt = in.offset();
         int size = in.buffer(ByteOrder.LITTLE_ENDIAN).getInt(in.buffer().position());
@@ -95,7 +106,7 @@ final class Aedat4Reader extends StreamReader {
         if (xml == null) {
             throw in.error(sizeAt + 4, "IOHeader without the XML stream description");
         }
-        Map<Integer, Aedat4Info.Stream> streams = Aedat4Info.parse(xml, in.file(), sizeAt + 4);
+        Map<Integer, Aedat4Info.Stream> streams = Aedat4Info.parse(xml, in, sizeAt + 4);
         Map<Integer, String> types = new HashMap<>();
         int evts = -1;
         SensorGeometry g = null;
@@ -118,6 +129,16 @@ final class Aedat4Reader extends StreamReader {
     @Override
     public RecordingFormat format() {
         return RecordingFormat.AEDAT4;
+    }
+
+    /** True once the packets end: at the data table a file's header points to (a stream without one never ends here). */
+    boolean atDataEnd() {
+        return next >= count && in.offset() >= dataEnd;
+    }
+
+    /** Packets of streams other than events, triggers and IMU, skipped without decoding. */
+    long skippedPackets() {
+        return skippedPackets;
     }
 
     @Override
@@ -150,8 +171,11 @@ final class Aedat4Reader extends StreamReader {
             if (at >= dataEnd) {
                 return false;
             }
-            if (!in.ensure(8)) {
-                throw in.error(at, "file ends inside a packet header (" + in.remaining() + " of 8 bytes)");
+            if (!in.more(8)) {
+                if (!in.ended() || in.remaining() == 0) {
+                    return false; // a stream: the next packet has not come yet, or it ended between packets
+                }
+                throw in.error(at, in.noun() + " ends inside a packet header (" + in.remaining() + " of 8 bytes)");
             }
             ByteBuffer b = in.buffer(ByteOrder.LITTLE_ENDIAN);
             int stream = b.getInt(b.position());
@@ -167,7 +191,10 @@ final class Aedat4Reader extends StreamReader {
             boolean events = stream == eventStream;
             boolean counted = "TRIG".equals(type) || "IMUS".equals(type);
             if (!events && !counted) {
-                in.skip(size);
+                skippedPackets++;
+                if (!in.skip(size)) {
+                    throw in.error(at, in.noun() + " ends inside a packet of stream " + stream + " (" + size + " bytes)");
+                }
                 continue;
             }
             if (size > maxPacket) {

@@ -20,7 +20,11 @@ final class Evt2Reader extends StreamReader {
     private long highWraps;
 
     Evt2Reader(Path file, ReadOptions options) {
-        super(new FileInput(file), options);
+        this(new FileInput(file), options);
+    }
+
+    Evt2Reader(FileInput input, ReadOptions options) {
+        super(input, options);
         closing(in, () -> {
             PropheseeHeader h = PropheseeHeader.read(in);
             resolveGeometry(options, h.geometry(), null);
@@ -37,9 +41,9 @@ final class Evt2Reader extends StreamReader {
     public int read(EventBuffer out, int maxEvents) {
         int n = 0;
         while (n < maxEvents) {
-            if (!in.ensure(4)) {
-                if (in.remaining() > 0) {
-                    throw in.error(in.offset(), "file ends inside a 4-byte EVT 2.0 word");
+            if (!in.more(4)) {
+                if (in.remaining() > 0 && in.ended()) {
+                    throw in.error(in.offset(), in.noun() + " ends inside a 4-byte EVT 2.0 word");
                 }
                 return n;
             }

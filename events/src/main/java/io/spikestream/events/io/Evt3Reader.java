@@ -25,7 +25,11 @@ final class Evt3Reader extends StreamReader {
     private long loops;
 
     Evt3Reader(Path file, ReadOptions options) {
-        super(new FileInput(file), options);
+        this(new FileInput(file), options);
+    }
+
+    Evt3Reader(FileInput input, ReadOptions options) {
+        super(input, options);
         closing(in, () -> {
             PropheseeHeader h = PropheseeHeader.read(in);
             resolveGeometry(options, h.geometry(), null);
@@ -71,9 +75,9 @@ final class Evt3Reader extends StreamReader {
     private int decode(EventBuffer out, int maxEvents) {
         int n = 0;
         while (n <= maxEvents - 12) {
-            if (!in.ensure(2)) {
-                if (in.remaining() > 0) {
-                    throw in.error(in.offset(), "file ends inside a 2-byte EVT 3.0 word");
+            if (!in.more(2)) {
+                if (in.remaining() > 0 && in.ended()) {
+                    throw in.error(in.offset(), in.noun() + " ends inside a 2-byte EVT 3.0 word");
                 }
                 return n;
             }

@@ -82,7 +82,7 @@ abstract class StreamReader implements RecordingReader {
 
     @Override
     public long size() {
-        return in.size();
+        return in.isStream() ? -1 : in.size();
     }
 
     /** Closes the file when a constructor fails half-way. */

@@ -121,7 +121,10 @@ public final class EpisodeRunner {
                 s.endEpisode(Phase.IDLE);
             }
         }
-        s.notePacket(n > 0 ? p.intendedNs() : s.lastIntendedNs(), wallNs);
+        if (n > 0) {
+            // an empty packet (a live camera's heartbeat) is not activity: it must not postpone the idle close
+            s.notePacket(p.intendedNs(), wallNs);
+        }
         int i = 0;
         if (s.phase() == Phase.DECIDED) {
             metrics.ignored(n);
