@@ -219,7 +219,8 @@ public final class Aedat4Writer implements AutoCloseable {
             return Zstd.compress(java.util.Arrays.copyOfRange(data, off, off + len));
         }
         ByteArrayOutputStream bos = new ByteArrayOutputStream(len / 2 + 64);
-        try (LZ4FrameOutputStream lz4 = new LZ4FrameOutputStream(bos)) {
+        // 64 KiB blocks: the default 4 MiB block would be allocated for every packet
+        try (LZ4FrameOutputStream lz4 = new LZ4FrameOutputStream(bos, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB)) {
             lz4.write(data, off, len);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
