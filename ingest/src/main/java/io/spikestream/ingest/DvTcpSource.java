@@ -62,32 +62,32 @@ final class DvTcpSource extends Source {
             }
             String name = spec.uri() + " (connection " + n + ")";
             long eventsBefore = stats.eventsIn();
-            PumpedInput pumped = null;
             try (PumpedInput in = pumped(name, s)) {
-                pumped = in;
                 input = in;
-                LiveReader r = LiveReader.dvNetwork(in, readOptions());
-                if (pk == null) {
-                    pk = packetizer(r.geometry());
-                } else if (!r.geometry().equals(pk.geometry())) {
-                    throw new EventDataException(name + ": the camera's sensor changed from " + pk.geometry() + " to "
-                            + r.geometry() + "; give the new camera its own --camera id");
+                try {
+                    LiveReader r = LiveReader.dvNetwork(in, readOptions());
+                    if (pk == null) {
+                        pk = packetizer(r.geometry());
+                    } else if (!r.geometry().equals(pk.geometry())) {
+                        throw new EventDataException(name + ": the camera's sensor changed from " + pk.geometry() + " to "
+                                + r.geometry() + "; give the new camera its own --camera id");
+                    }
+                    stats.state(SourceStats.State.RUNNING);
+                    listener.message(name + ": connected, " + r.geometry() + " sensor");
+                    decode(r, in, pk);
+                    if (!stopping) {
+                        listener.message(name + ": closed by the camera; reconnecting");
+                    }
+                } catch (RecordingFormatException | UncheckedIOException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    // bytes that end inside a packet because the connection closed are a disconnection, not malformed data
+                    if (e instanceof RecordingFormatException && !in.ended()) {
+                        stats.malformed.incrementAndGet();
+                    }
+                    fail(e.getMessage() + "; reconnecting");
                 }
-                stats.state(SourceStats.State.RUNNING);
-                listener.message(name + ": connected, " + r.geometry() + " sensor");
-                decode(r, in, pk);
-                if (!stopping) {
-                    listener.message(name + ": closed by the camera; reconnecting");
-                }
-            } catch (RecordingFormatException | UncheckedIOException e) {
-                if (stopping) {
-                    break;
-                }
-                // bytes that end inside a packet because the connection closed are a disconnection, not malformed data
-                if (e instanceof RecordingFormatException && pumped != null && !pumped.ended()) {
-                    stats.malformed.incrementAndGet();
-                }
-                fail(e.getMessage() + "; reconnecting");
             } finally {
                 closeQuietly(s);
             }

@@ -20,7 +20,9 @@ import io.spikestream.events.SensorGeometry;
  * arrivals (so a sender's packet interval and its jitter count) plus {@code latenessUs} for delays
  * not seen yet. A sender faster than real time (a recording at full speed) has ever smaller
  * delays, so its heartbeats stay behind its events. An event that arrives with a time below a
- * watermark already sent would break that promise: it is dropped and counted as late.
+ * watermark already sent would break that promise: it is dropped and counted as late. An event
+ * whose time goes back below an earlier event's (a camera's readout order, a reordered datagram)
+ * is sent with that earlier time, and counted: packets and the stream app need time order.
  * Not thread-safe; one per source thread.
  */
 final class Packetizer {
@@ -86,12 +88,18 @@ final class Packetizer {
         }
         stats.eventsIn.addAndGet(n);
         long late = 0;
+        long clamped = 0;
         long minT = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             long t = in.t(i);
             if (t < watermark) {
                 late++;
                 continue;
+            }
+            if (t < maxT) {
+                // packets and the stream app need time order; the event keeps its place in the stream
+                t = maxT;
+                clamped++;
             }
             if (t < minT) {
                 minT = t;
@@ -110,6 +118,9 @@ final class Packetizer {
         }
         if (late > 0) {
             stats.lateEvents.addAndGet(late);
+        }
+        if (clamped > 0) {
+            stats.clampedEvents.addAndGet(clamped);
         }
         if (n > late) {
             seen = true;

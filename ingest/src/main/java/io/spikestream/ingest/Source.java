@@ -100,7 +100,14 @@ abstract sealed class Source implements Runnable permits DvTcpSource, UdpSource,
         try {
             while (!stopping) {
                 buf.clear();
-                int n = reader.read(buf, READ_EVENTS);
+                int n;
+                try {
+                    n = reader.read(buf, READ_EVENTS);
+                } catch (RuntimeException e) {
+                    // the events decoded before the failure are whole and valid: they go out first
+                    pk.accept(buf, System.nanoTime());
+                    throw e;
+                }
                 long now = System.nanoTime();
                 if (n > 0) {
                     pk.accept(buf, now);

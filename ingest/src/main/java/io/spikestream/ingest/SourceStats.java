@@ -29,6 +29,7 @@ public final class SourceStats {
     final AtomicLong droppedEvents = new AtomicLong();
     final AtomicLong droppedPackets = new AtomicLong();
     final AtomicLong lateEvents = new AtomicLong();
+    final AtomicLong clampedEvents = new AtomicLong();
     final AtomicLong connections = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
     final AtomicLong connectFailures = new AtomicLong();
@@ -98,6 +99,11 @@ public final class SourceStats {
         return lateEvents.get();
     }
 
+    /** Events whose time went backwards, sent with the latest earlier time. */
+    public long clampedEvents() {
+        return clampedEvents.get();
+    }
+
     public long failedEvents() {
         return failedEvents.sum();
     }
@@ -138,6 +144,7 @@ public final class SourceStats {
         m.put("dropped_packets", droppedPackets.get());
         m.put("failed_events", failedEvents.sum());
         m.put("late_events", lateEvents.get());
+        m.put("clamped_events", clampedEvents.get());
         m.put("connections", connections.get());
         m.put("reconnects", reconnects.get());
         m.put("connect_failures", connectFailures.get());

@@ -49,7 +49,7 @@ class LiveSourcesTest {
                     IngestListener.NONE, new SimpleMeterRegistry());
             try {
                 assertThat(cam.awaitDone(60, TimeUnit.SECONDS)).isTrue();
-                Runs.await(() -> Runs.source(in, "dv").eventsOut() == events.size(), WAIT, "every event acknowledged");
+                Runs.await(in, () -> Runs.source(in, "dv").eventsOut() == events.size(), WAIT, "every event acknowledged");
             } finally {
                 in.stop();
             }
@@ -76,7 +76,7 @@ class LiveSourcesTest {
                     IngestListener.NONE, new SimpleMeterRegistry());
             EventBatch jaerSent;
             try {
-                Runs.await(() -> in.sources().stream().allMatch(s -> s.state() == SourceStats.State.RUNNING), WAIT, "listening");
+                Runs.await(in, () -> in.sources().stream().allMatch(s -> s.state() == SourceStats.State.RUNNING), WAIT, "listening");
                 Senders.aestream(ae, aePort, true);
                 Senders.jaer(jaer, jaerPort, 100, 7);
                 // datagram 7 holds events 600..699
@@ -84,7 +84,7 @@ class LiveSourcesTest {
                 jaer.slice(0, 600).copyTo(kept);
                 jaer.slice(700, jaer.size()).copyTo(kept);
                 jaerSent = kept.toBatch();
-                Runs.await(() -> Runs.source(in, "ae").eventsOut() == ae.size()
+                Runs.await(in, () -> Runs.source(in, "ae").eventsOut() == ae.size()
                         && Runs.source(in, "jaer").eventsOut() == jaerSent.size(), WAIT, "every event acknowledged");
             } finally {
                 in.stop();
@@ -137,8 +137,8 @@ class LiveSourcesTest {
                     }
                 }
                 writer.join();
-                Runs.await(() -> Runs.source(in, "pipe").state() == SourceStats.State.ENDED, WAIT, "the pipe to end");
-                Runs.await(() -> Runs.source(in, "pipe").eventsOut() == piped.size()
+                Runs.await(in, () -> Runs.source(in, "pipe").state() == SourceStats.State.ENDED, WAIT, "the pipe to end");
+                Runs.await(in, () -> Runs.source(in, "pipe").eventsOut() == piped.size()
                         && Runs.source(in, "file").eventsOut() == grown.size(), WAIT, "every event acknowledged");
                 assertThat(Runs.source(in, "file").state()).as("a followed file waits for more").isEqualTo(SourceStats.State.RUNNING);
             } finally {
@@ -162,7 +162,7 @@ class LiveSourcesTest {
                     "file:" + evt3 + "?camera=evt3").build(), producer, IngestListener.NONE, new SimpleMeterRegistry());
             try {
                 assertThat(in.awaitSourcesDone(WAIT)).isTrue();
-                Runs.await(() -> Runs.source(in, "evt2").eventsOut() == e2.size() && Runs.source(in, "evt3").eventsOut() == e3.size(),
+                Runs.await(in, () -> Runs.source(in, "evt2").eventsOut() == e2.size() && Runs.source(in, "evt3").eventsOut() == e3.size(),
                         WAIT, "every event acknowledged");
             } finally {
                 in.stop();

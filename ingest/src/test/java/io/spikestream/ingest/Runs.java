@@ -26,10 +26,16 @@ final class Runs {
 
     /** Waits for {@code condition}, failing with {@code what} after {@code timeout}. */
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        await(null, condition, timeout, what);
+    }
+
+    /** As {@link #await(BooleanSupplier, Duration, String)}; a timeout shows the ingest's counters. */
+    static void await(Ingest in, BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what
+                        + (in == null ? "" : "; ingest: " + in.summary()));
             }
             Thread.sleep(10);
         }
