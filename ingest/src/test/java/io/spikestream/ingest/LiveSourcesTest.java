@@ -61,6 +61,47 @@ class LiveSourcesTest {
     }
 
     @Test
+    void aQuietCameraSendsHeartbeatsWhoseWatermarksHold() throws Exception {
+        String topic = Kafka.topic("quiet", 1);
+        EventBatch a = Senders.random(new SensorGeometry(64, 64), 2_000, 0, 100, 6);
+        EventBatch b = Senders.random(new SensorGeometry(64, 64), 2_000, 0, 100, 7);
+        long gapUs = 1_000_000;
+        CameraTimeline timeline = new CameraTimeline(List.of(new Recording("a", -1, a), new Recording("b", -1, b)),
+                1_000_000, gapUs, false);
+        List<CameraTimeline.Shown> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (DvTcpCamera cam = DvTcpCamera.start("127.0.0.1", 0, timeline, new DvTcpCamera.Options(
+                1.0, 1000, Aedat4Writer.Compression.NONE, "quiet"), shown::add);
+             KafkaProducer<String, byte[]> producer = Kafka.producer(Map.of())) {
+            // real time: heartbeats every 10 ms, 300 ms behind the clock estimated from the arrivals
+            Ingest in = Ingest.start(Runs.config(topic, cam.uri() + "?camera=quiet").heartbeat(Duration.ofMillis(10))
+                    .latenessUs(300_000).build(), producer, IngestListener.NONE, new SimpleMeterRegistry());
+            try {
+                assertThat(cam.awaitDone(60, TimeUnit.SECONDS)).isTrue();
+                Runs.await(in, () -> Runs.source(in, "quiet").eventsOut() == a.size() + b.size(), WAIT, "every event acknowledged");
+            } finally {
+                in.stop();
+            }
+            assertThat(Runs.source(in, "quiet").lateEvents()).isZero();
+        }
+        List<EventPacket> packets = Kafka.packets(topic, a.size() + b.size(), WAIT).get("quiet");
+        EventBuffer both = new EventBuffer(a.geometry(), 4000);
+        long endA = shown.get(0).endUs();
+        long startB = shown.get(1).startUs();
+        List<EventPacket> inGap = packets.stream().filter(p -> p.getEventCount() == 0
+                && p.getWatermarkUs() > endA && p.getWatermarkUs() < startB).toList();
+        assertThat(inGap).as("heartbeats during the quiet second move the watermark into it").hasSizeGreaterThan(10);
+        assertThat(inGap.get(inGap.size() - 1).getWatermarkUs()).isGreaterThan(endA + gapUs / 2);
+        // the camera shows each recording from its start time on
+        for (int i = 0; i < a.size(); i++) {
+            both.add(a.x(i), a.y(i), a.on(i), a.t(i) - a.t(0) + shown.get(0).startUs());
+        }
+        for (int i = 0; i < b.size(); i++) {
+            both.add(b.x(i), b.y(i), b.on(i), b.t(i) - b.t(0) + startB);
+        }
+        Runs.assertDelivered(packets, both.toBatch());
+    }
+
+    @Test
     void aestreamAndJaerDatagramsArriveBitExactAndJaerLossesAreCounted() throws Exception {
         String topic = Kafka.topic("udp", 2);
         int aePort = Kafka.freeUdpPort();
