@@ -38,6 +38,8 @@ public final class SpikestreamCli implements Callable<Integer> {
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.ServeCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.ingest.IngestCommand()));
+        cl.addSubcommand(new CommandLine(new io.spikestream.app.ingest.CameraCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));
         cl.addSubcommand(new CommandLine(new io.spikestream.app.train.EvalCommand()));

@@ -52,7 +52,7 @@ public final class Converters {
     }
 
     /** A positive multiple of real time, or "max" for as fast as possible. */
-    static final class SpeedConverter implements CommandLine.ITypeConverter<Double> {
+    public static final class SpeedConverter implements CommandLine.ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             if (value.equalsIgnoreCase("max")) {

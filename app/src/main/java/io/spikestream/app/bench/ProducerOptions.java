@@ -31,7 +31,12 @@ public final class ProducerOptions {
             description = "Any other producer property (repeatable); overrides the options above.")
     Map<String, String> extra = new LinkedHashMap<>();
 
-    ProducerSettings toSettings(String bootstrapServers) {
+    /** True when {@code --producer-property} sets {@code key}. */
+    public boolean hasProperty(String key) {
+        return extra.containsKey(key);
+    }
+
+    public ProducerSettings toSettings(String bootstrapServers) {
         return new ProducerSettings(bootstrapServers, compression, lingerMs, batchSize, acks, idempotence, extra);
     }
 }
