@@ -1,16 +1,12 @@
-package io.spikestream.app.ingest;
+package io.spikestream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spikestream.app.SpikestreamCli;
-import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.io.Aedat2Writer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,22 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** {@code ingest} and {@code camera} through the real command line. */
+/** {@code ingest} and {@code camera} through the real command line (the ingest module tests the rest). */
 class IngestCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = SpikestreamCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static SpikestreamCliTest.Run run(String... args) {
+        return SpikestreamCliTest.run(args);
     }
 
     static Path recording(Path file, int n, long seed) {
@@ -60,11 +46,11 @@ class IngestCommandTest {
             port = s.getLocalPort();
         }
         String uri = "dv-tcp://127.0.0.1:" + port;
-        CompletableFuture<Run> camera = CompletableFuture.supplyAsync(() -> run("camera", "--data", data.toString(),
+        CompletableFuture<SpikestreamCliTest.Run> camera = CompletableFuture.supplyAsync(() -> run("camera", "--data", data.toString(),
                 "--serve", uri, "--speed", "max", "--gap-ms", "50", "--json"));
-        Run ingest = run("ingest", "--embedded", uri, "--camera", "front", "--heartbeat-ms", "0", "--metrics-port", "0",
+        SpikestreamCliTest.Run ingest = run("ingest", "--embedded", uri, "--camera", "front", "--heartbeat-ms", "0", "--metrics-port", "0",
                 "--duration", "6s", "--json");
-        Run cam = camera.get(60, TimeUnit.SECONDS);
+        SpikestreamCliTest.Run cam = camera.get(60, TimeUnit.SECONDS);
         assertThat(cam.exit()).as(cam.err()).isZero();
         assertThat(ingest.exit()).as(ingest.err()).isZero();
         JsonNode c = new ObjectMapper().readTree(cam.out());
@@ -87,14 +73,14 @@ class IngestCommandTest {
         Path bad = dir.resolve("bad.raw");
         // a 33-byte header, one word, then 2 bytes of a cut word at byte 37
         Files.writeString(bad, "% evt 2.0\n% geometry 64x64\n% end\nabcdef");
-        Run ok = run("ingest", "--embedded", "file:" + good, "--metrics-port", "-1", "--json");
+        SpikestreamCliTest.Run ok = run("ingest", "--embedded", "file:" + good, "--metrics-port", "-1", "--json");
         assertThat(ok.exit()).as(ok.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(ok.out());
         assertThat(j.get("events_out").asLong()).isEqualTo(20_000);
         assertThat(j.get("sources").get(0).get("state").asText()).isEqualTo("ended");
         assertThat(j.get("sources").get(0).get("camera").asText()).isEqualTo("good.aedat");
 
-        Run failed = run("ingest", "--embedded", "file:" + good + "?camera=good", "file:" + bad + "?format=evt2",
+        SpikestreamCliTest.Run failed = run("ingest", "--embedded", "file:" + good + "?camera=good", "file:" + bad + "?format=evt2",
                 "--metrics-port", "-1");
         assertThat(failed.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
         assertThat(failed.err()).contains("file:" + bad + " at byte 37: stream ends inside a 4-byte EVT 2.0 word");
