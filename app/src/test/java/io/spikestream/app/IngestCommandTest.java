@@ -49,7 +49,7 @@ class IngestCommandTest {
         CompletableFuture<SpikestreamCliTest.Run> camera = CompletableFuture.supplyAsync(() -> run("camera", "--data", data.toString(),
                 "--serve", uri, "--speed", "max", "--gap-ms", "50", "--json"));
         SpikestreamCliTest.Run ingest = run("ingest", "--embedded", uri, "--camera", "front", "--heartbeat-ms", "0", "--metrics-port", "0",
-                "--duration", "6s", "--json");
+                "--duration", "4s", "--json");
         SpikestreamCliTest.Run cam = camera.get(60, TimeUnit.SECONDS);
         assertThat(cam.exit()).as(cam.err()).isZero();
         assertThat(ingest.exit()).as(ingest.err()).isZero();

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param sources         one camera per source; camera ids are distinct
  * @param topic           the events topic (key = camera id, value = EventPacket)
  * @param packetUs        a packet holds at most this much event time (windows aligned to multiples of it);
- *                        a packet is also cut as soon as the source has nothing more to read
+ *                        a packet is also cut when the source has nothing more to read, at most once per
+ *                        this much wall time (so an event waits at most this long in ingest)
  * @param maxPacketEvents a busier window is split into packets of at most this many events
  * @param heartbeat       a quiet camera sends an empty packet with an advanced watermark this often;
  *                        zero: never (for a sender that is not real time, e.g. a recording at full speed).
@@ -77,13 +78,13 @@ public record IngestConfig(List<SourceConfig> sources, String topic, long packet
         return new Builder();
     }
 
-    /** Defaults: topic dvs-events, 1 ms packets of at most 4096 events, heartbeats every 10 ms with 100 ms lateness. */
+    /** Defaults: topic dvs-events, 5 ms packets (as replay's) of at most 4096 events, heartbeats every 20 ms with 100 ms lateness. */
     public static final class Builder {
         private final List<SourceConfig> sources = new ArrayList<>();
         private String topic = DEFAULT_TOPIC;
-        private long packetUs = 1_000;
+        private long packetUs = 5_000;
         private int maxPacketEvents = 4096;
-        private Duration heartbeat = Duration.ofMillis(10);
+        private Duration heartbeat = Duration.ofMillis(20);
         private long latenessUs = 100_000;
         private int queuePackets = 1024;
         private Duration reconnectMin = Duration.ofMillis(100);

@@ -9,7 +9,9 @@ import io.spikestream.events.SensorGeometry;
  * Cuts one camera's events into EventPackets: a packet holds the events of one {@code packetUs}
  * window of event time (windows aligned to multiples of it, at most {@code maxEvents} events), and is
  * cut early when the source has nothing more to read ({@link #flush}), so a packet never waits for
- * events that have not happened.
+ * events that have not happened; such early cuts come at most once per {@code packetUs} of wall time,
+ * so a camera that sends many small bursts does not become as many records (each costs the stream
+ * app a state update): an event waits at most {@code packetUs} in ingest.
  *
  * <p><b>Watermarks.</b> Every packet says the event time up to which the camera has sent everything:
  * a packet cut at a window or size boundary carries the time of the event that starts the next one,
@@ -33,12 +35,13 @@ final class Packetizer {
 
     /** How long an observed arrival delay keeps counting towards the heartbeat's estimate. */
     static final long DELAY_WINDOW_NS = 2_000_000_000L;
-    /** How long a source without heartbeats waits for data before looking at its stop flag again. */
+    /** Longest wait for data before a source looks at its stop flag again. */
     private static final long IDLE_WAIT_NS = 100_000_000L;
 
     private final String camera;
     private final SensorGeometry geometry;
     private final long packetUs;
+    private final long packetNs;
     private final int maxEvents;
     private final long heartbeatNs;
     private final long latenessUs;
@@ -49,7 +52,8 @@ final class Packetizer {
     private long sequence;
     private long watermark = Long.MIN_VALUE;
     private long maxT = Long.MIN_VALUE;
-    private long lastSendNs;
+    /** Wall time of the last packet sent; long ago at first, so that the first events go out at once. */
+    private long lastSendNs = Long.MIN_VALUE / 2;
     private boolean seen;
     /** Sliding-window maximum of arrival delays: arrival times (ns) and delays (wall µs − event µs), delays decreasing. */
     private final java.util.ArrayDeque<long[]> delays = new java.util.ArrayDeque<>();
@@ -59,6 +63,7 @@ final class Packetizer {
         this.camera = camera;
         this.geometry = geometry;
         this.packetUs = config.packetUs();
+        this.packetNs = config.packetUs() * 1000;
         this.maxEvents = config.maxPacketEvents();
         this.heartbeatNs = heartbeats ? config.heartbeat().toNanos() : 0;
         this.latenessUs = config.latenessUs();
@@ -138,8 +143,18 @@ final class Packetizer {
         }
     }
 
-    /** The source has nothing more to read now: send what is pending. */
+    /**
+     * The source has nothing more to read now: send what is pending, unless a packet went out less
+     * than {@code packetUs} ago ({@link #nanosToWork} says when to come back).
+     */
     void flush(long nowNs) throws InterruptedException {
+        if (pending.size() > 0 && nowNs - lastSendNs >= packetNs) {
+            drain(nowNs);
+        }
+    }
+
+    /** Sends what is pending now (the stream ended, the source stops). */
+    void drain(long nowNs) throws InterruptedException {
         if (pending.size() > 0) {
             cut(Math.max(watermark, maxT), nowNs);
         }
@@ -159,15 +174,15 @@ final class Packetizer {
         stats.heartbeatsOut.increment();
     }
 
-    /** Nanoseconds until a heartbeat may be due (at most one interval; 100 ms without heartbeats). */
-    long nanosToHeartbeat(long nowNs) {
-        if (heartbeatNs == 0) {
-            return IDLE_WAIT_NS;
+    /** Nanoseconds until pending events or a heartbeat may be due (at most 100 ms). */
+    long nanosToWork(long nowNs) {
+        long wait = IDLE_WAIT_NS;
+        if (pending.size() > 0) {
+            wait = Math.min(wait, lastSendNs + packetNs - nowNs);
+        } else if (heartbeatNs > 0 && seen) {
+            wait = Math.min(wait, lastSendNs + heartbeatNs - nowNs);
         }
-        if (!seen) {
-            return heartbeatNs;
-        }
-        return Math.max(0, Math.min(heartbeatNs, lastSendNs + heartbeatNs - nowNs));
+        return Math.max(0, wait);
     }
 
     private void cut(long nextWatermark, long nowNs) throws InterruptedException {

@@ -17,7 +17,7 @@ abstract sealed class Source implements Runnable permits DvTcpSource, UdpSource,
     /** Events decoded per read: large enough for throughput, small enough to cut packets promptly. */
     static final int READ_EVENTS = 1 << 14;
     /** Shortest wait for data, so that a due heartbeat that cannot move the watermark does not spin. */
-    private static final long MIN_WAIT_NS = 1_000_000;
+    private static final long MIN_WAIT_NS = 200_000;
 
     final SourceConfig config;
     final IngestConfig ingest;
@@ -113,15 +113,15 @@ abstract sealed class Source implements Runnable permits DvTcpSource, UdpSource,
                     pk.accept(buf, now);
                     continue;
                 }
-                pk.flush(now);
                 if (reader.ended()) {
                     return;
                 }
+                pk.flush(now);
                 pk.heartbeat(now);
-                input.awaitData(Math.max(MIN_WAIT_NS, pk.nanosToHeartbeat(System.nanoTime())));
+                input.awaitData(Math.max(MIN_WAIT_NS, pk.nanosToWork(System.nanoTime())));
             }
         } finally {
-            pk.flush(System.nanoTime());
+            pk.drain(System.nanoTime());
             stats.specialEvents.addAndGet(reader.specialEvents());
             stats.timestampRegressions.addAndGet(reader.timestampRegressions());
             stats.skippedPackets.addAndGet(reader.skippedPackets());

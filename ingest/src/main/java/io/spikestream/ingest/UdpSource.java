@@ -83,11 +83,19 @@ final class UdpSource extends Source {
                     long now = System.nanoTime();
                     pk.flush(now);
                     pk.heartbeat(now);
-                    sel.select(Math.max(1, pk.nanosToHeartbeat(System.nanoTime()) / 1_000_000));
+                    long wait = pk.nanosToWork(System.nanoTime());
+                    if (wait < 1_000_000) {
+                        sel.selectNow();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 200_000));
+                        }
+                    } else {
+                        sel.select(wait / 1_000_000);
+                    }
                     sel.selectedKeys().clear();
                 }
             } finally {
-                pk.flush(System.nanoTime());
+                pk.drain(System.nanoTime());
                 if (aestream != null) {
                     stats.untimedEvents.set(aestream.untimedEvents());
                 }

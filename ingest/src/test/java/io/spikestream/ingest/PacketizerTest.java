@@ -45,7 +45,7 @@ class PacketizerTest {
         assertThat(sent.get(2).getWatermarkUs()).isEqualTo(5000);
         assertThat(sent).extracting(EventPacket::getSequence).containsExactly(0L, 1L, 2L);
         assertThat(sent).extracting(EventPacket::getCameraId).containsOnly("cam");
-        p.flush(0);
+        p.drain(0);
         assertThat(sent).hasSize(4);
         assertThat(PacketCodec.decode(sent.get(3)).t(0)).isEqualTo(5000);
         assertThat(sent.get(3).getWatermarkUs()).as("a flush promises the latest time seen").isEqualTo(5000);
@@ -60,7 +60,7 @@ class PacketizerTest {
         }
         EventBuffer in = events(t);
         p.accept(in, 0);
-        p.flush(0);
+        p.drain(0);
         EventBuffer all = new EventBuffer(G, 1000);
         long lastWatermark = Long.MIN_VALUE;
         for (EventPacket e : sent) {
@@ -74,12 +74,27 @@ class PacketizerTest {
     }
 
     @Test
+    void aQuietSourceFlushesAtMostOncePerPacketIntervalOfWallTime() throws Exception {
+        Packetizer p = packetizer(5000, 100, 0);
+        p.accept(events(10), 0);
+        p.flush(0);
+        assertThat(sent).as("the first events go out at once").hasSize(1);
+        p.accept(events(20), 1_000_000);
+        p.flush(1_000_000);
+        assertThat(sent).as("a packet went out 1 ms ago").hasSize(1);
+        assertThat(p.nanosToWork(1_000_000)).isEqualTo(4_000_000);
+        p.flush(5_000_000);
+        assertThat(sent).hasSize(2);
+        assertThat(PacketCodec.decode(sent.get(1)).t(0)).isEqualTo(20);
+    }
+
+    @Test
     void eventsBelowAWatermarkAlreadySentAreDroppedAndCounted() throws Exception {
         Packetizer p = packetizer(1000, 100, 0);
         p.accept(events(100, 200), 0);
         p.flush(0);
         p.accept(events(150, 200, 300), 0);
-        p.flush(0);
+        p.drain(0);
         assertThat(stats.lateEvents()).isEqualTo(1);
         assertThat(stats.eventsIn()).isEqualTo(5);
         assertThat(PacketCodec.decode(sent.get(1)).size()).isEqualTo(2);

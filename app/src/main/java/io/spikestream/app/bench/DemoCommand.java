@@ -96,6 +96,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report's JSON object on stdout instead of the summary table.")
     boolean json;
 
+    @Option(names = "--live", description = "Live cameras instead of replay: simulated DV cameras stream over DV TCP into ingest;"
+            + " each recording's decision prints as it arrives.")
+    boolean live;
+
     @Override
     public Integer call() throws Exception {
         if (cameras < 1 || digits < 1) {
@@ -108,6 +112,10 @@ public final class DemoCommand implements Callable<Integer> {
             Path checkpoint = model != null ? model : extractBundledModel(temp);
             BnntModel bnnt = CheckpointCodec.read(checkpoint);
             Path recordings = data != null ? data : generateDigits(temp.resolve("digits"), err);
+            if (live) {
+                return io.spikestream.app.ingest.LiveDemo.run(spec.commandLine(), bnnt,
+                        io.spikestream.app.ingest.CameraCommand.load(recordings, 0), cameras, speed, commitIntervalMs, warmup, seed, json);
+            }
             RecordingSource source = RecordingSource.open(recordings, DatasetKind.AUTO);
             err.printf(Locale.ROOT, "demo: model %s (%s, T = %d); %s%n", bnnt.modelId(), bnnt.spec().architecture(),
                     bnnt.spec().timesteps(), source.describe());

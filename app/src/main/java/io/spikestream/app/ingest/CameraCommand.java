@@ -95,11 +95,21 @@ public final class CameraCommand implements Callable<Integer> {
         CameraTimeline timeline = new CameraTimeline(recordings, System.currentTimeMillis() * 1000, gapMs * 1000, loop);
         long start = System.nanoTime();
         AtomicBoolean stopped = new AtomicBoolean();
+        long[] lastLine = {Long.MIN_VALUE / 2, 0};
         try (DvTcpCamera camera = DvTcpCamera.start(host, port, timeline,
                 new DvTcpCamera.Options(speed, packetUs, c, "spikestream-camera"), s -> {
-                    err.printf(Locale.ROOT, "camera: showing %s%s at camera time %d us%n", s.recording().id(),
-                            s.recording().label() >= 0 ? " (label " + s.recording().label() + ")" : "", s.startUs());
+                    // at most a line a second: a short recording looped at full speed would flood the terminal
+                    long now = System.nanoTime();
+                    if (now - lastLine[0] < 1_000_000_000L) {
+                        lastLine[1]++;
+                        return;
+                    }
+                    err.printf(Locale.ROOT, "camera: showing %s%s at camera time %d us%s%n", s.recording().id(),
+                            s.recording().label() >= 0 ? " (label " + s.recording().label() + ")" : "", s.startUs(),
+                            lastLine[1] > 0 ? " (" + lastLine[1] + " more shown since the last line)" : "");
                     err.flush();
+                    lastLine[0] = now;
+                    lastLine[1] = 0;
                 })) {
             err.printf(Locale.ROOT, "camera: %d recording(s) of %s, %s sensor, on %s at %s; waiting for a client%n",
                     recordings.size(), data, timeline.geometry(), camera.uri(),
@@ -138,7 +148,7 @@ public final class CameraCommand implements Callable<Integer> {
     }
 
     /** A recording, or the samples of a data set (at most {@code limit}, 0 = all). */
-    static List<Recording> load(Path path, int limit) {
+    public static List<Recording> load(Path path, int limit) {
         List<Recording> out = new ArrayList<>();
         if (Files.isRegularFile(path)) {
             out.add(new Recording(String.valueOf(path.getFileName()), -1, Recordings.readAll(path)));

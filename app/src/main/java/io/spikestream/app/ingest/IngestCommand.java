@@ -78,13 +78,14 @@ public final class IngestCommand implements Callable<Integer> {
             description = "When Kafka is slower than the camera (default: block for TCP and pipes, drop-oldest for UDP).")
     String overflow;
 
-    @Option(names = "--packet-us", defaultValue = "1000", paramLabel = "US", description = "Event time per packet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--packet-us", defaultValue = "5000", paramLabel = "US",
+            description = "Event time per packet, and the longest an event waits in ingest (default: ${DEFAULT-VALUE}).")
     long packetUs;
 
     @Option(names = "--max-packet-events", defaultValue = "4096", paramLabel = "N", description = "Events per packet at most (default: ${DEFAULT-VALUE}).")
     int maxPacketEvents;
 
-    @Option(names = "--heartbeat-ms", defaultValue = "10", paramLabel = "MS",
+    @Option(names = "--heartbeat-ms", defaultValue = "20", paramLabel = "MS",
             description = "Heartbeat interval of a quiet camera, 0 = none (default: ${DEFAULT-VALUE}; use 0 for a sender faster than real time).")
     long heartbeatMs;
 

@@ -40,6 +40,7 @@ public final class DvTcpCamera implements AutoCloseable {
     private final CameraTimeline timeline;
     private final Options options;
     private final Consumer<CameraTimeline.Shown> shown;
+    private final SendListener sent;
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicLong events = new AtomicLong();
@@ -49,11 +50,20 @@ public final class DvTcpCamera implements AutoCloseable {
     private volatile Socket client;
     private volatile Exception failure;
 
-    private DvTcpCamera(ServerSocket server, CameraTimeline timeline, Options options, Consumer<CameraTimeline.Shown> shown) {
+    /** Hears of every packet sent: for measuring latency from the camera's send on. */
+    @FunctionalInterface
+    public interface SendListener {
+        /** The packet with events up to camera time {@code lastEventUs} went out at {@code nanoTime} ({@link System#nanoTime()}). */
+        void sent(long lastEventUs, long nanoTime);
+    }
+
+    private DvTcpCamera(ServerSocket server, CameraTimeline timeline, Options options, Consumer<CameraTimeline.Shown> shown,
+                        SendListener sent) {
         this.server = server;
         this.timeline = timeline;
         this.options = options;
         this.shown = shown;
+        this.sent = sent;
         this.thread = new Thread(this::run, "dv-tcp-camera " + server.getLocalPort());
         thread.setDaemon(true);
     }
@@ -64,11 +74,17 @@ public final class DvTcpCamera implements AutoCloseable {
      */
     public static DvTcpCamera start(String host, int port, CameraTimeline timeline, Options options,
                                     Consumer<CameraTimeline.Shown> shown) {
+        return start(host, port, timeline, options, shown, (t, ns) -> { });
+    }
+
+    /** As {@link #start(String, int, CameraTimeline, Options, Consumer)}; {@code sent} hears of every packet sent. */
+    public static DvTcpCamera start(String host, int port, CameraTimeline timeline, Options options,
+                                    Consumer<CameraTimeline.Shown> shown, SendListener sent) {
         try {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(host, port));
-            DvTcpCamera c = new DvTcpCamera(s, timeline, options, shown);
+            DvTcpCamera c = new DvTcpCamera(s, timeline, options, shown, sent);
             c.thread.start();
             return c;
         } catch (IOException e) {
@@ -147,6 +163,7 @@ public final class DvTcpCamera implements AutoCloseable {
                         }
                         w.writeEvents(seg, pos, end);
                         w.flush();
+                        sent.sent(seg.t(end - 1), System.nanoTime());
                         events.addAndGet(end - pos);
                         packets.incrementAndGet();
                         pos = end;
