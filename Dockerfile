@@ -11,6 +11,7 @@ COPY snn/pom.xml snn/
 COPY trainer/pom.xml trainer/
 COPY stream-inference/pom.xml stream-inference/
 COPY event-simulator/pom.xml event-simulator/
+COPY ingest/pom.xml ingest/
 COPY app/pom.xml app/
 COPY benchmarks/pom.xml benchmarks/
 RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-stream-inference,spikestream-event-simulator || true
