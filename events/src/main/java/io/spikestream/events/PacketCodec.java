@@ -81,7 +81,7 @@ public final class PacketCodec {
             }
         }
         return EventPacket.newBuilder()
-                .setGeometry(io.spikestream.proto.v1.SensorGeometry.newBuilder().setWidth(g.width()).setHeight(g.height()))
+                .setGeometry(EventPacket.SensorGeometry.newBuilder().setWidth(g.width()).setHeight(g.height()))
                 .setEventCount(n)
                 .setTBaseUs(base)
                 .setEncoding(PackedEncoding.PACKED_ENCODING_DT_VARINT_ADDR_FIXED)

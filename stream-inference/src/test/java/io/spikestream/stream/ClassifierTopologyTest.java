@@ -10,6 +10,7 @@ import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.DeadLetters;
 import io.spikestream.stream.testing.OfflineReference;
@@ -136,11 +137,11 @@ class ClassifierTopologyTest {
         AppConfig base = AppConfig.defaults("unused:9092");
         io.spikestream.snn.exit.ExitPolicy early = ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false)), model);
-        assertThat(early.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(early.check(sure, 1)).isEqualTo(ExitDecision.CONFIDENCE);
         io.spikestream.snn.exit.ExitPolicy late = ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, 2)), model);
-        assertThat(late.check(sure, 1)).isNull();
-        assertThat(late.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(late.check(sure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(late.check(sure, 2)).isEqualTo(ExitDecision.CONFIDENCE);
         int t = model.spec().timesteps();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, t + 1)), model))

@@ -5,14 +5,14 @@ import io.spikestream.events.dataset.Dataset;
 import io.spikestream.events.dataset.DatasetKind;
 import io.spikestream.events.dataset.DatasetSplit;
 import io.spikestream.events.dataset.Sample;
-import io.spikestream.proto.v1.Checkpoint;
-import io.spikestream.proto.v1.Provenance;
-import io.spikestream.proto.v1.TrainingState;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.BnntParams;
 import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.ModelProvenance;
 import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.checkpoint.CheckpointContents;
+import io.spikestream.snn.checkpoint.ResumeState;
 import io.spikestream.snn.exit.ExitCalibration;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.FrameMode;
@@ -143,49 +143,44 @@ public final class TrainingRun {
                 if (!Files.exists(resumePath)) {
                     throw new IllegalArgumentException("--resume: " + resumePath + " does not exist (it is written after every epoch)");
                 }
-                Checkpoint cp = CheckpointCodec.readProto(resumePath);
-                BnntModel m = CheckpointCodec.fromProto(cp, resumePath.toString());
+                CheckpointContents saved = CheckpointCodec.readContents(resumePath);
+                BnntModel m = saved.model();
+                ResumeState state = saved.resumeState().orElseThrow(() -> new IllegalArgumentException("--resume: "
+                        + resumePath + " holds no training state"));
                 if (!m.spec().equals(spec)) {
                     throw new IllegalArgumentException("--resume: " + resumePath + " holds " + m.spec().layerSpec() + ", T="
                             + m.spec().timesteps() + ", framing " + m.spec().framing().describe()
                             + " but the options give " + spec.layerSpec() + ", T=" + spec.timesteps() + ", framing "
                             + framing.describe());
                 }
-                int planned = cp.getTrainingState().getBudgetPlannedEpochs();
+                int planned = state.budgetPlannedEpochs();
                 if (planned > 0 && planned != o.train().epochs()) {
                     throw new IllegalArgumentException("--resume: " + resumePath + " comes from a run whose time budget "
                             + "planned " + planned + " epochs, and its learning-rate schedule follows that count; resume"
                             + " with --epochs " + planned + " (not " + o.train().epochs() + ")");
                 }
                 params = m.params();
-                firstEpoch = cp.getTrainingState().getEpoch();
-                bestSoFar = cp.getProvenance().getBestAccuracy();
-                momentum = new ArrayList<>();
-                for (var t : cp.getTrainingState().getMomentumList()) {
-                    float[] v = new float[t.getValuesCount()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = t.getValues(i);
-                    }
-                    momentum.add(v);
-                }
+                firstEpoch = state.epochsDone();
+                bestSoFar = m.provenance().bestAccuracy();
+                momentum = new ArrayList<>(state.momentum());
                 listener.message("resuming after epoch " + firstEpoch + " (best validation accuracy so far "
                         + String.format(Locale.ROOT, "%.2f %%", 100 * bestSoFar) + ")");
             }
             Instant started = Instant.now();
-            Provenance.Builder prov = Provenance.newBuilder()
-                    .setDataset(dataset.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                    .setDataDir(o.data().toString())
-                    .setSeed(o.train().seed())
-                    .setEpochs(o.train().epochs())
-                    .setBackend(be.implementation())
-                    .setDevice(be.device())
-                    .setSplit(splitDescription(o))
-                    .setTrainSamples(train.size())
-                    .setValidationSamples(val.size())
-                    .setLearningRate(o.train().learningRate())
-                    .setBatchSize(o.train().batchSize())
-                    .setSoftwareVersion(o.softwareVersion() == null ? "" : o.softwareVersion())
-                    .setCommandLine(o.commandLine() == null ? "" : o.commandLine());
+            ModelProvenance.Builder prov = ModelProvenance.builder()
+                    .dataset(dataset.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .dataDir(o.data().toString())
+                    .seed(o.train().seed())
+                    .epochs(o.train().epochs())
+                    .backend(be.implementation())
+                    .device(be.device())
+                    .split(splitDescription(o))
+                    .trainSamples(train.size())
+                    .validationSamples(val.size())
+                    .learningRate(o.train().learningRate())
+                    .batchSize(o.train().batchSize())
+                    .softwareVersion(o.softwareVersion() == null ? "" : o.softwareVersion())
+                    .commandLine(o.commandLine() == null ? "" : o.commandLine());
 
             try (BpttNetwork net = new BpttNetwork(be, params, SpikeFunction.HEAVISIDE)) {
                 if (momentum != null) {
@@ -219,19 +214,17 @@ public final class TrainingRun {
                     public void epochDone(Trainer.EpochReport r, BpttNetwork n) {
                         n.download(snapshot);
                         // epochs run so far: what a run cut off after this epoch has done (the end sets the total)
-                        prov.setEpochs(r.epoch() + 1);
+                        prov.epochs(r.epoch() + 1);
                         double secs = ChronoUnit.MILLIS.between(started, Instant.now()) / 1000.0;
-                        prov.setTrainingSeconds(secs).setCreatedAt(Instant.now().toString());
+                        prov.trainingSeconds(secs).createdAt(Instant.now().toString());
                         if (r.best()) {
-                            prov.setBestAccuracy(Float.isNaN(r.validationAccuracy()) ? 0f : r.validationAccuracy());
+                            prov.bestAccuracy(Float.isNaN(r.validationAccuracy()) ? 0f : r.validationAccuracy());
                             CheckpointCodec.write(o.out(), new BnntModel("", spec, snapshot, EarlyExitSettings.none(),
                                     prov.build()));
                         }
-                        Checkpoint resume = CheckpointCodec.toProto(new BnntModel("", spec, snapshot,
-                                EarlyExitSettings.none(), prov.build())).toBuilder()
-                                .setTrainingState(trainingState(r.epoch() + 1, n.momentum(),
-                        o.train().timeBudget() != null ? r.epochs() : 0)).build();
-                        CheckpointCodec.writeProto(resumePath, resume);
+                        CheckpointCodec.write(resumePath, new BnntModel("", spec, snapshot, EarlyExitSettings.none(),
+                                prov.build()), new ResumeState(r.epoch() + 1, n.momentum(),
+                                o.train().timeBudget() != null ? r.epochs() : 0));
                         listener.epochDone(r, n);
                     }
                 });
@@ -243,13 +236,10 @@ public final class TrainingRun {
                 BnntModel done = val.size() > 0 ? calibrate(best, val, be, o.train().batchSize(), listener::message) : best;
                 // the epochs actually run (a time budget or its stop may have lowered the count)
                 done = new BnntModel("", spec, done.params(), done.earlyExit(),
-                        done.provenance().toBuilder().setEpochs(trainer.epochsRun()).build());
+                        done.provenance().toBuilder().epochs(trainer.epochsRun()).build());
                 CheckpointCodec.write(o.out(), done);
                 BnntModel written = CheckpointCodec.read(o.out());
-                float[] byStep = new float[written.provenance().getAccuracyByStepCount()];
-                for (int i = 0; i < byStep.length; i++) {
-                    byStep[i] = written.provenance().getAccuracyByStep(i);
-                }
+                float[] byStep = written.provenance().accuracyByStepArray();
                 return new Result(trainer.bestAccuracy(), trainer.epochsRun(), trainer.samplesPerSecond(), o.out(),
                         written, byStep, sel.description(), o.train().epochs(), trainer.stoppedByBudget(), framingSeconds,
                         (System.nanoTime() - runStart) / 1e9);
@@ -356,12 +346,8 @@ public final class TrainingRun {
                         + " %d steps (full T %.2f %%); BNTT gamma exit step %s",
                 labels.length, cal.threshold(), cal.minSteps(), 100 * cal.accuracy(), cal.meanSteps(),
                 spec.timesteps(), 100 * cal.fullAccuracy(), gammaStep == 0 ? "none" : String.valueOf(gammaStep)));
-        Provenance.Builder prov = model.provenance().toBuilder().clearAccuracyByStep();
-        for (float a : byStep) {
-            prov.addAccuracyByStep(a);
-        }
         return new BnntModel("", spec, model.params(), cal.toSettings(gammaStep, ExitCalibration.DEFAULT_GAMMA_THRESHOLD),
-                prov.build());
+                model.provenance().toBuilder().accuracyByStep(byStep).build());
     }
 
     /** The 1-based epochs after which the learning rate drops, for the log. */
@@ -387,19 +373,6 @@ public final class TrainingRun {
         if (skipped.size() > 10) {
             log.accept("  ... and " + (skipped.size() - 10) + " more");
         }
-    }
-
-    private static TrainingState trainingState(int epochsDone, List<float[]> momentum, int budgetPlannedEpochs) {
-        TrainingState.Builder b = TrainingState.newBuilder().setEpoch(epochsDone)
-                .setBudgetPlannedEpochs(budgetPlannedEpochs);
-        for (float[] m : momentum) {
-            io.spikestream.proto.v1.Tensor.Builder t = io.spikestream.proto.v1.Tensor.newBuilder().addShape(m.length);
-            for (float v : m) {
-                t.addValues(v);
-            }
-            b.addMomentum(t);
-        }
-        return b.build();
     }
 
     private static String splitDescription(Options o) {

@@ -165,9 +165,9 @@ class TimeBudgetTest {
         assertThat(r.epochsRequested()).isEqualTo(5);
         assertThat(r.framingSeconds()).isPositive().isLessThan(r.seconds());
         BnntModel m = CheckpointCodec.read(out);
-        assertThat(m.provenance().getEpochs()).isEqualTo(1);
+        assertThat(m.provenance().epochs()).isEqualTo(1);
         // what an epoch writes already says how many epochs ran (a run cut off there keeps that)
-        assertThat(CheckpointCodec.readProto(TrainingRun.resumeFile(out)).getProvenance().getEpochs()).isEqualTo(1);
+        assertThat(CheckpointCodec.readContents(TrainingRun.resumeFile(out)).model().provenance().epochs()).isEqualTo(1);
         assertThat(log).anyMatch(l -> l.startsWith("time budget 0 s:") && l.contains("-> 1 of at most 5 epochs"));
         assertThat(log).anyMatch(l -> l.startsWith("data read and framed in "));
 
@@ -178,7 +178,8 @@ class TimeBudgetTest {
 
         // the budget planned 1 epoch: the resume state says so, and resuming with the configured
         // maximum would restart the learning-rate schedule, so it is refused with the count to use
-        assertThat(CheckpointCodec.readProto(TrainingRun.resumeFile(out)).getTrainingState().getBudgetPlannedEpochs())
+        assertThat(CheckpointCodec.readContents(TrainingRun.resumeFile(out)).resumeState().orElseThrow()
+                .budgetPlannedEpochs())
                 .isEqualTo(1);
         TrainingRun.Options resumedAtMax = TrainingRunLearningTest.options(data, out, 5, true);
         assertThatThrownBy(() -> TrainingRun.run(resumedAtMax, new TrainingRun.Listener() { }))

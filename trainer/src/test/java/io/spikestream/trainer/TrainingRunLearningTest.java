@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spikestream.events.dataset.DatasetKind;
-import io.spikestream.proto.v1.Checkpoint;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.checkpoint.ResumeState;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.FrameMode;
 import io.spikestream.trainer.data.Augmentation;
@@ -50,9 +50,9 @@ class TrainingRunLearningTest {
         BnntModel m = CheckpointCodec.read(out);
         assertThat(m.spec().layerSpec()).isEqualTo("c4-p2-f16-f2");
         assertThat(m.spec().classNames()).containsExactlyElementsOf(ToyTask.CLASSES);
-        assertThat(m.provenance().getBackend()).isEqualTo("cpu-nd4j");
-        assertThat(m.provenance().getValidationSamples()).isEqualTo(20);
-        assertThat(m.provenance().getAccuracyByStepCount()).isEqualTo(4);
+        assertThat(m.provenance().backend()).isEqualTo("cpu-nd4j");
+        assertThat(m.provenance().validationSamples()).isEqualTo(20);
+        assertThat(m.provenance().accuracyByStep().size()).isEqualTo(4);
         assertThat(m.earlyExit().samples()).isEqualTo(20);
         assertThat(m.earlyExit().table()).isNotEmpty();
         assertThat(Files.exists(TrainingRun.resumeFile(out))).isTrue();
@@ -83,9 +83,9 @@ class TrainingRunLearningTest {
         Path data = ToyTask.write(dir.resolve("toy"), 12, 2);
         Path out = dir.resolve("toy.ckpt");
         TrainingRun.run(options(data, out, 1, false), new TrainingRun.Listener() { });
-        Checkpoint state = CheckpointCodec.readProto(TrainingRun.resumeFile(out));
-        assertThat(state.getTrainingState().getEpoch()).isEqualTo(1);
-        assertThat(state.getTrainingState().getMomentumCount()).isEqualTo(5); // conv w and γ, fc w and γ, readout w
+        ResumeState state = CheckpointCodec.readContents(TrainingRun.resumeFile(out)).resumeState().orElseThrow();
+        assertThat(state.epochsDone()).isEqualTo(1);
+        assertThat(state.momentum()).hasSize(5); // conv w and γ, fc w and γ, readout w
         List<Integer> seen = new ArrayList<>();
         TrainingRun.run(options(data, out, 2, true), new TrainingRun.Listener() {
             @Override

@@ -18,9 +18,7 @@ public final class ModelInfos {
         d.put("framing", model.spec().framing().describe());
         d.put("confidence_threshold", model.earlyExit().confidenceThreshold());
         d.put("min_steps", model.earlyExit().minSteps());
-        if (model.provenance() != null) {
-            d.put("trained_on", model.provenance().getDataset());
-        }
+        d.put("trained_on", model.provenance().dataset());
         return new ModelInfo(model.modelId(), model.spec().classNames(), model.spec().timesteps(), d);
     }
 }

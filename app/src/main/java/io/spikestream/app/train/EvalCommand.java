@@ -79,7 +79,7 @@ public final class EvalCommand implements Callable<Integer> {
         try {
             ds = Dataset.open(data, ModelOptions.datasetKind(dataset));
             io.spikestream.trainer.TrainingRun.reportSkipped(ds, line -> err.println("eval: " + line));
-            long s = seed != null ? seed : m.provenance().getSeed();
+            long s = seed != null ? seed : m.provenance().seed();
             samples = switch (subset.toLowerCase(Locale.ROOT)) {
                 case "all" -> ds.samples();
                 case "validation", "val" -> split(ds, s).test();

@@ -1,12 +1,12 @@
 package io.spikestream.app.train;
 
 import io.spikestream.app.cli.JsonOut;
-import io.spikestream.proto.v1.Checkpoint;
-import io.spikestream.proto.v1.Provenance;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.ModelProvenance;
 import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.checkpoint.CheckpointContents;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +52,7 @@ public final class ModelCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Checkpoint cp = CheckpointCodec.readProto(file);
-            BnntModel m = CheckpointCodec.fromProto(cp, file.toString());
-            Map<String, Object> o = describe(cp, m, Files.size(file));
+            Map<String, Object> o = describe(CheckpointCodec.readContents(file), Files.size(file));
             if (json) {
                 JsonOut.print(spec.commandLine().getOut(), o);
             } else {
@@ -120,9 +118,9 @@ public final class ModelCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("data set classes " + ds.classNames() + " differ from the model's "
                         + m.spec().classNames());
             }
-            long s = seed != null ? seed : m.provenance().getSeed();
+            long s = seed != null ? seed : m.provenance().seed();
             List<io.spikestream.events.dataset.Sample> heldOut = ds.splitRandom(1 - valSplit, s).test();
-            int expected = m.provenance().getValidationSamples();
+            int expected = m.provenance().validationSamples();
             if (expected > 0 && expected != heldOut.size()) {
                 throw new IllegalArgumentException("the re-created held-out split has " + heldOut.size()
                         + " samples but the model was validated on " + expected + "; check --val-split and --seed");
@@ -171,11 +169,12 @@ public final class ModelCommand implements Callable<Integer> {
         return sb.append(']').toString();
     }
 
-    static Map<String, Object> describe(Checkpoint cp, BnntModel m, long bytes) {
+    static Map<String, Object> describe(CheckpointContents contents, long bytes) {
+        BnntModel m = contents.model();
         ModelSpec s = m.spec();
-        Provenance p = m.provenance();
+        ModelProvenance p = m.provenance();
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("format_version", cp.getFormatVersion());
+        o.put("format_version", CheckpointCodec.FORMAT_VERSION);
         o.put("model_id", m.modelId());
         o.put("file_bytes", bytes);
         o.put("architecture", s.architecture());
@@ -199,31 +198,26 @@ public final class ModelCommand implements Callable<Integer> {
         exit.put("gamma_threshold", e.gammaThreshold());
         exit.put("samples", e.samples());
         o.put("early_exit", exit);
-        o.put("backend", p.getBackend());
-        o.put("device", p.getDevice());
+        o.put("backend", p.backend());
+        o.put("device", p.device());
         Map<String, Object> trained = new LinkedHashMap<>();
-        trained.put("dataset", p.getDataset());
-        trained.put("data_dir", p.getDataDir());
-        trained.put("split", p.getSplit());
-        trained.put("train_samples", p.getTrainSamples());
-        trained.put("validation_samples", p.getValidationSamples());
-        trained.put("seed", p.getSeed());
-        trained.put("epochs", p.getEpochs());
-        trained.put("batch_size", p.getBatchSize());
-        trained.put("learning_rate", p.getLearningRate());
-        trained.put("training_seconds", p.getTrainingSeconds());
-        trained.put("created_at", p.getCreatedAt());
-        trained.put("software_version", p.getSoftwareVersion());
-        trained.put("command_line", p.getCommandLine());
+        trained.put("dataset", p.dataset());
+        trained.put("data_dir", p.dataDir());
+        trained.put("split", p.split());
+        trained.put("train_samples", p.trainSamples());
+        trained.put("validation_samples", p.validationSamples());
+        trained.put("seed", p.seed());
+        trained.put("epochs", p.epochs());
+        trained.put("batch_size", p.batchSize());
+        trained.put("learning_rate", p.learningRate());
+        trained.put("training_seconds", p.trainingSeconds());
+        trained.put("created_at", p.createdAt());
+        trained.put("software_version", p.softwareVersion());
+        trained.put("command_line", p.commandLine());
         o.put("trained_on", trained);
-        o.put("best_accuracy", p.getBestAccuracy());
-        List<Float> acc = p.getAccuracyByStepList();
-        float[] a = new float[acc.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = acc.get(i);
-        }
-        o.put("accuracy_by_step", a);
-        o.put("resumable", cp.hasTrainingState());
+        o.put("best_accuracy", p.bestAccuracy());
+        o.put("accuracy_by_step", p.accuracyByStepArray());
+        o.put("resumable", contents.resumeState().isPresent());
         return o;
     }
 }

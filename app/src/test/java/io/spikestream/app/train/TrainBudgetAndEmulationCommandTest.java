@@ -50,8 +50,8 @@ class TrainBudgetAndEmulationCommandTest {
         assertThat(j.get("stopped_by_budget").asBoolean()).isFalse();
         assertThat(j.get("framing_s").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(r.err()).contains("train: time budget 0 s:").contains("-> 1 of at most 3 epochs").contains("epoch 1/1 ");
-        assertThat(CheckpointCodec.read(out).provenance().getEpochs()).isEqualTo(1);
-        assertThat(CheckpointCodec.read(out).provenance().getCommandLine()).contains("--time-budget 1ms");
+        assertThat(CheckpointCodec.read(out).provenance().epochs()).isEqualTo(1);
+        assertThat(CheckpointCodec.read(out).provenance().commandLine()).contains("--time-budget 1ms");
 
         TrainCommandsTest.Run roomy = run(toyTrain(data, dir.resolve("c.ckpt"), "--time-budget", "1h"));
         assertThat(roomy.code()).as(roomy.err()).isZero();
@@ -106,13 +106,13 @@ class TrainBudgetAndEmulationCommandTest {
         assertThat(r.err()).contains("data read, emulated and framed in").contains("backend reference");
         assertThat(r.json().get("epochs").asInt()).isEqualTo(1);
         var m = CheckpointCodec.read(out);
-        assertThat(m.provenance().getDataset()).isEqualTo("emulated-images");
+        assertThat(m.provenance().dataset()).isEqualTo("emulated-images");
         assertThat(m.spec().classNames()).containsExactlyElementsOf(Dataset.CIFAR10_CLASSES);
-        assertThat(m.provenance().getTrainSamples() + m.provenance().getValidationSamples()).isEqualTo(12);
+        assertThat(m.provenance().trainSamples() + m.provenance().validationSamples()).isEqualTo(12);
         TrainCommandsTest.Run e = run("eval", "--model", out.toString(), "--data", images.toString(), "--dataset",
                 "emulated-images", "--subset", "validation", "--val-split", "0.34", "--backend", "reference", "--json");
         assertThat(e.code()).as(e.err()).isZero();
-        assertThat(e.json().get("samples").asInt()).isEqualTo(m.provenance().getValidationSamples());
+        assertThat(e.json().get("samples").asInt()).isEqualTo(m.provenance().validationSamples());
     }
 
     @Test

@@ -116,7 +116,7 @@ class StreamAppBenchTest {
             for (int t = 0; t < T; t++) {
                 scores = session.step(frames[t]);
                 used = t + 1;
-                if (policy.check(scores, used) != null) {
+                if (policy.check(scores, used).stops()) {
                     break;
                 }
             }

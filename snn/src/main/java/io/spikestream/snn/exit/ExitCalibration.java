@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Early-exit calibration on held-out data (issue 4, item 4), for the trainer and {@code eval}.
+ * Early-exit calibration on held-out data, for the trainer and {@code eval}.
  *
  * <p>Input: for every sample the running score after every step ({@code scores[sample][step][class]},
  * steps 1..T as indices 0..T−1) and the labels. A confidence threshold τ with a minimum of m steps is

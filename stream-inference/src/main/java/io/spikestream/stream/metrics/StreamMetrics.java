@@ -5,8 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.exit.ExitDecision;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ public final class StreamMetrics {
 
     private final MeterRegistry registry;
     private final Map<FrameCause, Counter> frames = new EnumMap<>(FrameCause.class);
-    private final Map<ExitReason, Counter> exits = new EnumMap<>(ExitReason.class);
+    private final Map<ExitDecision, Counter> exits = new EnumMap<>(ExitDecision.class);
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final DistributionSummary stepsUsed;
     private final Timer stepTime;
@@ -47,10 +48,10 @@ public final class StreamMetrics {
             frames.put(c, Counter.builder("spikestream.frames").description("Frames closed (network steps run)")
                     .tag("cause", c.name().toLowerCase()).register(registry));
         }
-        for (ExitReason r : ExitReason.values()) {
-            if (r != ExitReason.UNRECOGNIZED && r != ExitReason.EXIT_REASON_UNSPECIFIED) {
+        for (ExitDecision r : ExitDecision.values()) {
+            if (r.stops()) {
                 exits.put(r, Counter.builder("spikestream.classifications").description("Classifications emitted")
-                        .tag("exit_reason", r.name().substring("EXIT_REASON_".length()).toLowerCase()).register(registry));
+                        .tag("exit_reason", r.name().toLowerCase(Locale.ROOT)).register(registry));
             }
         }
         stepsUsed = DistributionSummary.builder("spikestream.steps.used").description("Time steps used per decision")
@@ -90,7 +91,7 @@ public final class StreamMetrics {
         replayTime.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void classified(ExitReason reason, int steps) {
+    public void classified(ExitDecision reason, int steps) {
         Counter c = exits.get(reason);
         if (c != null) {
             c.increment();

@@ -2,8 +2,9 @@ package io.spikestream.stream.processor;
 
 import io.spikestream.events.EventBuffer;
 import io.spikestream.proto.v1.Classification;
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
 import io.spikestream.snn.exit.ExitPolicy;
 import io.spikestream.snn.framing.FrameMode;
@@ -49,7 +50,7 @@ public final class EpisodeRunner {
     private FrameCause cause;
     private boolean byCall;
     private long closingIntendedNs;
-    private ExitReason decided;
+    private ExitDecision decided = ExitDecision.CONTINUE;
     private final FrameSink sink = this::frameClosed;
 
     /** A time source in ns since the epoch. */
@@ -137,7 +138,7 @@ public final class EpisodeRunner {
                 rt.session.reset();
             }
             begin(s, rt, FrameCause.EVENT, false, p.intendedNs());
-            for (; i < n && decided == null; i++) {
+            for (; i < n && !decided.stops(); i++) {
                 int x = events.x(i);
                 int y = events.y(i);
                 boolean on = events.on(i);
@@ -147,7 +148,7 @@ public final class EpisodeRunner {
                     rt.framer.accept(x, y, on, t, sink);
                 } else {
                     rt.framer.accept(x, y, on, t, sink);
-                    if (decided != null) {
+                    if (decided.stops()) {
                         // this event closed the deciding frame; it belongs to what comes after
                         break;
                     }
@@ -155,8 +156,8 @@ public final class EpisodeRunner {
                 }
                 s.noteEvent(t);
             }
-            if (decided != null) {
-                ExitReason reason = decided;
+            if (decided.stops()) {
+                ExitDecision reason = decided;
                 end();
                 emit(camera, s, rt, reason, out);
                 if (s.replayed()) {
@@ -192,9 +193,9 @@ public final class EpisodeRunner {
         CameraRuntime rt = runtimeFor(camera, s);
         begin(s, rt, FrameCause.IDLE, true, s.lastIntendedNs());
         rt.framer.closeFrame(sink);
-        ExitReason reason = decided;
+        ExitDecision reason = decided;
         end();
-        if (reason != null) {
+        if (reason.stops()) {
             emit(camera, s, rt, reason, out);
             s.endEpisode(s.replayed() ? Phase.DECIDED : Phase.IDLE);
         }
@@ -206,10 +207,10 @@ public final class EpisodeRunner {
     private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Classification> out) {
         begin(s, rt, FrameCause.END_OF_SAMPLE, true, intendedNs);
         rt.framer.closeFrame(sink);
-        ExitReason reason = decided;
+        ExitDecision reason = decided;
         end();
         if (rt.session.steps() > 0) {
-            emit(camera, s, rt, reason == null ? ExitReason.EXIT_REASON_END_OF_SAMPLE : reason, out);
+            emit(camera, s, rt, reason.stops() ? reason : ExitDecision.END_OF_SAMPLE, out);
         }
         s.endEpisode(Phase.IDLE);
     }
@@ -220,17 +221,17 @@ public final class EpisodeRunner {
         cause = c;
         byCall = call;
         closingIntendedNs = intendedNs;
-        decided = null;
+        decided = ExitDecision.CONTINUE;
     }
 
     private void end() {
         state = null;
         runtime = null;
-        decided = null;
+        decided = ExitDecision.CONTINUE;
     }
 
     private void frameClosed(float[] frame, long endUs, int events) {
-        if (decided != null) {
+        if (decided.stops()) {
             return; // empty frames of a time gap after the deciding frame
         }
         state.frameClosed(StoredFrame.of(frame, endUs, events, byCall, closingIntendedNs));
@@ -241,7 +242,7 @@ public final class EpisodeRunner {
         decided = policy.check(scores, runtime.session.steps());
     }
 
-    private void emit(String camera, CameraState s, CameraRuntime rt, ExitReason reason, Consumer<Classification> out) {
+    private void emit(String camera, CameraState s, CameraRuntime rt, ExitDecision reason, Consumer<Classification> out) {
         float[] scores = rt.session.scores();
         List<StoredFrame> frames = s.frames();
         StoredFrame last = frames.get(frames.size() - 1);
@@ -260,7 +261,7 @@ public final class EpisodeRunner {
                 .setMargin(ExitMetrics.margin(scores))
                 .setStepsUsed(rt.session.steps())
                 .setMaxSteps(maxSteps)
-                .setExitReason(reason)
+                .setExitReason(wire(reason))
                 .setEpisodeStartUs(s.episodeStartUs())
                 .setDecisionEventTimeUs(last.endUs())
                 .setEventsUsed(used)
@@ -275,6 +276,17 @@ public final class EpisodeRunner {
         b.setEmittedAtNs(emitClock.nowNs());
         metrics.classified(reason, rt.session.steps());
         out.accept(b.build());
+    }
+
+    private static ExitReason wire(ExitDecision d) {
+        return switch (d) {
+            case CONFIDENCE -> ExitReason.EXIT_REASON_CONFIDENCE;
+            case MARGIN -> ExitReason.EXIT_REASON_MARGIN;
+            case BNTT_GAMMA -> ExitReason.EXIT_REASON_BNTT_GAMMA;
+            case MAX_STEPS -> ExitReason.EXIT_REASON_MAX_STEPS;
+            case END_OF_SAMPLE -> ExitReason.EXIT_REASON_END_OF_SAMPLE;
+            case CONTINUE -> throw new IllegalArgumentException("an episode decided to continue");
+        };
     }
 
     /** The camera's network state matching {@code s}, recomputed from the stored frames when stale. */

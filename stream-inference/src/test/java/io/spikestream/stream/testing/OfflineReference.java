@@ -3,6 +3,7 @@ package io.spikestream.stream.testing;
 import io.spikestream.events.EventBatch;
 import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
 import io.spikestream.snn.exit.ExitPolicy;
 import io.spikestream.snn.framing.Framer;
@@ -40,11 +41,12 @@ public final class OfflineReference {
         }
         Session s = engine.newSession();
         float[] scores = null;
-        ExitReason reason = null;
+        ExitDecision reason = ExitDecision.END_OF_SAMPLE;
         for (float[] f : frames) {
             scores = s.step(f);
-            reason = policy.check(scores, s.steps());
-            if (reason != null) {
+            ExitDecision d = policy.check(scores, s.steps());
+            if (d.stops()) {
+                reason = d;
                 break;
             }
         }
@@ -52,6 +54,6 @@ public final class OfflineReference {
             throw new IllegalArgumentException("empty sample");
         }
         return new Decision(ExitMetrics.argmax(scores), scores.clone(), s.steps(),
-                reason == null ? ExitReason.EXIT_REASON_END_OF_SAMPLE : reason);
+                ExitReason.valueOf("EXIT_REASON_" + reason.name()));
     }
 }

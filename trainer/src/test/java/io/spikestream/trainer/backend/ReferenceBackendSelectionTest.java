@@ -40,8 +40,8 @@ class ReferenceBackendSelectionTest {
         TrainingRun.Result r = TrainingRun.run(new TrainingRun.Options(data, DatasetKind.FOLDERS, "c2-p2-f8", 3, framing,
                 cfg, "reference", 0.25, dir.resolve("r.ckpt"), false, "test", "test"), new TrainingRun.Listener() { });
         assertThat(r.epochs()).isEqualTo(1);
-        assertThat(r.model().provenance().getBackend()).isEqualTo("java-reference");
-        assertThat(r.model().provenance().getDevice()).isEqualTo("JVM");
+        assertThat(r.model().provenance().backend()).isEqualTo("java-reference");
+        assertThat(r.model().provenance().device()).isEqualTo("JVM");
         assertThat(r.backendDescription()).isEqualTo("backend reference");
     }
 }
