@@ -9,11 +9,13 @@ COPY proto/pom.xml proto/
 COPY events/pom.xml events/
 COPY snn/pom.xml snn/
 COPY trainer/pom.xml trainer/
+COPY topics/pom.xml topics/
+COPY embedded-broker/pom.xml embedded-broker/
 COPY stream-inference/pom.xml stream-inference/
 COPY event-simulator/pom.xml event-simulator/
 COPY app/pom.xml app/
 COPY benchmarks/pom.xml benchmarks/
-RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-stream-inference,spikestream-event-simulator || true
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-topics,spikestream-embedded-broker,spikestream-stream-inference,spikestream-event-simulator || true
 COPY . .
 RUN mvn -B -q -DskipTests -pl app -am package
 

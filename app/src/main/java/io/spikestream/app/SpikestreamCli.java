@@ -1,5 +1,15 @@
 package io.spikestream.app;
 
+import io.spikestream.app.bench.BenchCommand;
+import io.spikestream.app.demo.DemoCommand;
+import io.spikestream.app.events.EventsCommand;
+import io.spikestream.app.replay.ReplayCommand;
+import io.spikestream.app.serve.BrokerCommand;
+import io.spikestream.app.serve.ServeCommand;
+import io.spikestream.app.train.BenchTrainCommand;
+import io.spikestream.app.train.EvalCommand;
+import io.spikestream.app.train.ModelCommand;
+import io.spikestream.app.train.TrainCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,16 +43,16 @@ public final class SpikestreamCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SpikestreamCli());
         // one line per command group; each group registers its own subcommands
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.DemoCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.ServeCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.EvalCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.ModelCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.BenchTrainCommand()));
+        cl.addSubcommand(new CommandLine(new DemoCommand()));
+        cl.addSubcommand(new CommandLine(new EventsCommand()));
+        cl.addSubcommand(new CommandLine(new BrokerCommand()));
+        cl.addSubcommand(new CommandLine(new ServeCommand()));
+        cl.addSubcommand(new CommandLine(new ReplayCommand()));
+        cl.addSubcommand(new CommandLine(new BenchCommand()));
+        cl.addSubcommand(new CommandLine(new TrainCommand()));
+        cl.addSubcommand(new CommandLine(new EvalCommand()));
+        cl.addSubcommand(new CommandLine(new ModelCommand()));
+        cl.addSubcommand(new CommandLine(new BenchTrainCommand()));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cl.setExecutionExceptionHandler(new FailureHandler());
         return cl;

@@ -1,6 +1,6 @@
 package io.spikestream.app.bench;
 
-import io.spikestream.simulator.bench.ModelInfo;
+import io.spikestream.bench.ModelInfo;
 import io.spikestream.snn.BnntModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

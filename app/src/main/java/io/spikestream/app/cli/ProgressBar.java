@@ -1,6 +1,9 @@
 package io.spikestream.app.cli;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -29,6 +32,23 @@ public final class ProgressBar implements AutoCloseable {
         this.title = title;
         this.total = total;
         this.terminal = terminal;
+    }
+
+    /** A bar drawn on a command's error writer (so that tests capture it), redrawn in place on a terminal. */
+    public static ProgressBar on(PrintWriter err, String title, long total) {
+        OutputStream toWriter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b & 0xFF); // the bar draws ASCII only
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+        };
+        return new ProgressBar(new PrintStream(toWriter, true, StandardCharsets.US_ASCII), title, total,
+                System.console() != null);
     }
 
     public synchronized void step(long n, String newStatus) {

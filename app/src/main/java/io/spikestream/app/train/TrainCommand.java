@@ -1,7 +1,7 @@
 package io.spikestream.app.train;
 
 import io.spikestream.app.VersionInfo;
-import io.spikestream.app.bench.Converters;
+import io.spikestream.app.cli.Converters;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.events.dataset.DatasetKind;
 import io.spikestream.snn.framing.CountMode;

@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.snn.exit.ExitDecision;
+import io.spikestream.topics.DeadLetterKind;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,14 +27,10 @@ public final class StreamMetrics {
         END_OF_SAMPLE
     }
 
-    /** The dead-letter categories of ClassifierProcessor, registered up front so that their series exist at 0. */
-    public static final java.util.List<String> DEAD_LETTER_KINDS = java.util.List.of("unparseable", "bad-packet",
-            "wrong-geometry", "camera-mismatch", "no-camera", "time-backwards");
-
     private final MeterRegistry registry;
     private final Map<FrameCause, Counter> frames = new EnumMap<>(FrameCause.class);
     private final Map<ExitDecision, Counter> exits = new EnumMap<>(ExitDecision.class);
-    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<DeadLetterKind, Counter> deadLetters = new EnumMap<>(DeadLetterKind.class);
     private final DistributionSummary stepsUsed;
     private final Timer stepTime;
     private final Timer replayTime;
@@ -46,7 +42,7 @@ public final class StreamMetrics {
         this.registry = registry;
         for (FrameCause c : FrameCause.values()) {
             frames.put(c, Counter.builder("spikestream.frames").description("Frames closed (network steps run)")
-                    .tag("cause", c.name().toLowerCase()).register(registry));
+                    .tag("cause", c.name().toLowerCase(Locale.ROOT)).register(registry));
         }
         for (ExitDecision r : ExitDecision.values()) {
             if (r.stops()) {
@@ -64,8 +60,11 @@ public final class StreamMetrics {
         events = Counter.builder("spikestream.events").description("Events framed").register(registry);
         ignoredEvents = Counter.builder("spikestream.events.ignored")
                 .description("Events of a sample after its decision (ignored until the next sample)").register(registry);
-        for (String kind : DEAD_LETTER_KINDS) {
-            deadLetter(kind, 0);
+        // every kind up front, so that each series exists (at 0) before the first bad record
+        for (DeadLetterKind kind : DeadLetterKind.values()) {
+            deadLetters.put(kind, Counter.builder("spikestream.dead.letters")
+                    .description("Malformed input records sent to the dead-letter topic").tag("kind", kind.wireName())
+                    .register(registry));
         }
         packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
     }
@@ -108,15 +107,9 @@ public final class StreamMetrics {
         ignoredEvents.increment(eventCount);
     }
 
-    /** A record sent to the dead-letter topic; {@code kind} is a short category, e.g. "unparseable". */
-    public void deadLetter(String kind) {
-        deadLetter(kind, 1);
-    }
-
-    private void deadLetter(String kind, double n) {
-        deadLetters.computeIfAbsent(kind, k -> Counter.builder("spikestream.dead.letters")
-                .description("Malformed input records sent to the dead-letter topic").tag("kind", k)
-                .register(registry)).increment(n);
+    /** A record sent to the dead-letter topic. */
+    public void deadLetter(DeadLetterKind kind) {
+        deadLetters.get(kind).increment();
     }
 
     public Timer stepTimer() {

@@ -1,9 +1,8 @@
 package io.spikestream.stream.processor;
 
 import io.spikestream.events.EventBuffer;
-import io.spikestream.proto.v1.Classification;
+import io.spikestream.events.ReplayMetadata;
 import io.spikestream.snn.BnntModel;
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
 import io.spikestream.snn.exit.ExitPolicy;
@@ -19,14 +18,15 @@ import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraState.Phase;
 import io.spikestream.stream.state.FramerReplay;
 import io.spikestream.stream.state.StoredFrame;
+import io.spikestream.topics.Decision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The per-camera episode logic (DESIGN.md §5), free of Kafka: packets and idle ticks go in with the
- * camera's {@link CameraState}, classifications come out. The state is the truth; the network state
+ * The per-camera episode logic, free of Kafka: packets and idle ticks go in with the camera's
+ * {@link CameraState}, decisions come out. The state is the truth; the network state
  * (a framer and a session per camera) is a cache, rebuilt from the state's stored frames whenever its
  * generation does not match (after a restore, a rebalance, or eviction). One instance per stream task;
  * not thread-safe.
@@ -110,7 +110,7 @@ public final class EpisodeRunner {
      * One valid packet of {@code camera}: its events are {@code events} (already decoded and checked).
      * Updates {@code s} and passes any decisions to {@code out}.
      */
-    public void onPacket(String camera, CameraState s, EventBuffer events, PacketInfo p, Consumer<Classification> out) {
+    public void onPacket(String camera, CameraState s, EventBuffer events, ReplayMetadata p, Consumer<Decision> out) {
         long wallNs = wallClock.nowNs();
         CameraRuntime rt = runtimeFor(camera, s);
         int n = events.size();
@@ -186,7 +186,7 @@ public final class EpisodeRunner {
      *
      * @return true when the state changed
      */
-    public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Classification> out) {
+    public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Decision> out) {
         if (s.phase() != Phase.OPEN || s.partial().size() == 0 || wallClock.nowNs() - s.lastRecordWallNs() < graceNs) {
             return false;
         }
@@ -204,7 +204,7 @@ public final class EpisodeRunner {
     }
 
     /** End of sample: close the partial frame, step, and decide with what there is. */
-    private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Classification> out) {
+    private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Decision> out) {
         begin(s, rt, FrameCause.END_OF_SAMPLE, true, intendedNs);
         rt.framer.closeFrame(sink);
         ExitDecision reason = decided;
@@ -242,7 +242,7 @@ public final class EpisodeRunner {
         decided = policy.check(scores, runtime.session.steps());
     }
 
-    private void emit(String camera, CameraState s, CameraRuntime rt, ExitDecision reason, Consumer<Classification> out) {
+    private void emit(String camera, CameraState s, CameraRuntime rt, ExitDecision reason, Consumer<Decision> out) {
         float[] scores = rt.session.scores();
         List<StoredFrame> frames = s.frames();
         StoredFrame last = frames.get(frames.size() - 1);
@@ -251,42 +251,29 @@ public final class EpisodeRunner {
             used += f.events();
         }
         int top = ExitMetrics.argmax(scores);
-        Classification.Builder b = Classification.newBuilder()
-                .setCameraId(camera)
-                .setSampleId(s.sampleId())
-                .setEpisode(s.episode())
-                .setPredictedClass(top)
-                .setPredictedLabel(top < classNames.size() ? classNames.get(top) : Integer.toString(top))
-                .setConfidence(ExitMetrics.confidence(scores))
-                .setMargin(ExitMetrics.margin(scores))
-                .setStepsUsed(rt.session.steps())
-                .setMaxSteps(maxSteps)
-                .setExitReason(wire(reason))
-                .setEpisodeStartUs(s.episodeStartUs())
-                .setDecisionEventTimeUs(last.endUs())
-                .setEventsUsed(used)
-                .setDecidingPacketIntendedSendNs(last.closingIntendedNs())
-                .setModelId(model.modelId());
-        for (float v : scores) {
-            b.addScores(v);
-        }
+        Decision.Builder b = Decision.builder()
+                .cameraId(camera)
+                .sampleId(s.sampleId())
+                .episode(s.episode())
+                .predictedClass(top)
+                .predictedLabel(top < classNames.size() ? classNames.get(top) : Integer.toString(top))
+                .scores(scores)
+                .confidence(ExitMetrics.confidence(scores))
+                .margin(ExitMetrics.margin(scores))
+                .stepsUsed(rt.session.steps())
+                .maxSteps(maxSteps)
+                .exit(reason)
+                .episodeStartUs(s.episodeStartUs())
+                .decisionEventTimeUs(last.endUs())
+                .eventsUsed(used)
+                .decidingPacketIntendedSendNs(last.closingIntendedNs())
+                .modelId(model.modelId());
         if (s.hasLabel()) {
-            b.setLabel(s.label());
+            b.label(s.label());
         }
-        b.setEmittedAtNs(emitClock.nowNs());
+        b.emittedAtNs(emitClock.nowNs());
         metrics.classified(reason, rt.session.steps());
         out.accept(b.build());
-    }
-
-    private static ExitReason wire(ExitDecision d) {
-        return switch (d) {
-            case CONFIDENCE -> ExitReason.EXIT_REASON_CONFIDENCE;
-            case MARGIN -> ExitReason.EXIT_REASON_MARGIN;
-            case BNTT_GAMMA -> ExitReason.EXIT_REASON_BNTT_GAMMA;
-            case MAX_STEPS -> ExitReason.EXIT_REASON_MAX_STEPS;
-            case END_OF_SAMPLE -> ExitReason.EXIT_REASON_END_OF_SAMPLE;
-            case CONTINUE -> throw new IllegalArgumentException("an episode decided to continue");
-        };
     }
 
     /** The camera's network state matching {@code s}, recomputed from the stored frames when stale. */

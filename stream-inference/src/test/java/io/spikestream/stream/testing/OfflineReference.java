@@ -1,7 +1,6 @@
 package io.spikestream.stream.testing;
 
 import io.spikestream.events.EventBatch;
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
@@ -18,13 +17,13 @@ import java.util.List;
  * sample runs out first. The stream app must agree exactly.
  */
 public final class OfflineReference {
-    public record Decision(int predicted, float[] scores, int steps, ExitReason reason) {
+    public record Expected(int predicted, float[] scores, int steps, ExitDecision reason) {
     }
 
     private OfflineReference() {
     }
 
-    public static Decision decide(BnntModel model, InferenceEngine engine, ExitPolicy policy, EventBatch sample) {
+    public static Expected decide(BnntModel model, InferenceEngine engine, ExitPolicy policy, EventBatch sample) {
         int t = model.spec().timesteps();
         List<float[]> frames = new ArrayList<>();
         Framer framer = new Framer(model.spec().framing(), t);
@@ -53,7 +52,6 @@ public final class OfflineReference {
         if (scores == null) {
             throw new IllegalArgumentException("empty sample");
         }
-        return new Decision(ExitMetrics.argmax(scores), scores.clone(), s.steps(),
-                ExitReason.valueOf("EXIT_REASON_" + reason.name()));
+        return new Expected(ExitMetrics.argmax(scores), scores.clone(), s.steps(), reason);
     }
 }
