@@ -13,7 +13,10 @@ import io.spikestream.snn.inference.DenseReferenceEngine;
 import io.spikestream.snn.inference.InspectableSession;
 import io.spikestream.snn.inference.Session;
 import io.spikestream.snn.inference.SparseEngine;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +146,7 @@ public class SparseEngineBenchmark {
 
     private static void setGamma(BnntModel m, int layer, float g) {
         for (int t = 0; t < m.spec().timesteps(); t++) {
-            java.util.Arrays.fill(m.params().gamma(layer, t), g);
+            Arrays.fill(m.params().gamma(layer, t), g);
         }
     }
 
@@ -204,7 +207,7 @@ public class SparseEngineBenchmark {
         double rate = args.length > 0 ? Double.parseDouble(args[0]) : 0.10;
         String checkpoint = args.length > 1 ? args[1] : "";
         String rec = args.length > 2 ? args[2] : "";
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (double d : rec.isEmpty() ? new double[] {0.02, 0.06, 0.10} : new double[] {Double.NaN}) {
             SparseEngineBenchmark b = new SparseEngineBenchmark();
             b.density = d;
@@ -228,7 +231,7 @@ public class SparseEngineBenchmark {
         }
     }
 
-    private static double cpuMicrosPerStep(java.lang.management.ThreadMXBean mx, Runnable episode) {
+    private static double cpuMicrosPerStep(ThreadMXBean mx, Runnable episode) {
         long t0 = mx.getCurrentThreadCpuTime();
         long episodes = 0;
         while (mx.getCurrentThreadCpuTime() - t0 < 1_000_000_000L) {

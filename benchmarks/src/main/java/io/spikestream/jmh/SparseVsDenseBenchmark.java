@@ -1,5 +1,6 @@
 package io.spikestream.jmh;
 
+import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.dataset.Dataset;
 import io.spikestream.events.dataset.DatasetKind;
 import io.spikestream.events.dataset.Sample;
@@ -78,7 +79,7 @@ public class SparseVsDenseBenchmark {
         if (Files.exists(Path.of(model))) {
             m = CheckpointCodec.read(Path.of(model));
         } else {
-            FramingSpec f = FramingSpec.timeWindow(io.spikestream.events.SensorGeometry.NMNIST, 20_000, 34, 34,
+            FramingSpec f = FramingSpec.timeWindow(SensorGeometry.NMNIST, 20_000, 34, 34,
                     CountMode.BINARY, 1);
             ModelSpec spec = ModelSpec.of("nmnist", f.frameShape(), 15, f,
                     List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));

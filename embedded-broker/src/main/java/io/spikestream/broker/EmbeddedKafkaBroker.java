@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -232,7 +233,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private void closeQuietly() {
         try {
-            admin.close(java.time.Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.debug("closing the admin client", e);
         }

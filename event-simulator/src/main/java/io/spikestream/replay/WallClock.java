@@ -2,6 +2,7 @@ package io.spikestream.replay;
 
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Wall-clock time in ns since the Unix epoch with {@link System#nanoTime()} resolution: the epoch
@@ -51,7 +52,7 @@ public final class WallClock {
      *
      * @return false when stopped before the deadline
      */
-    public static boolean sleepUntil(long deadlineNs, java.util.function.BooleanSupplier stop)
+    public static boolean sleepUntil(long deadlineNs, BooleanSupplier stop)
             throws InterruptedException {
         while (true) {
             if (Thread.interrupted()) {

@@ -1,6 +1,7 @@
 package io.spikestream.app.bench;
 
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.CommitIntervalOption;
 import io.spikestream.app.cli.Converters;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
@@ -105,10 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream threads of the --embedded app (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "20", paramLabel = "MS",
-            description = {"Commit interval of the embedded stream app. Under exactly-once a decision is visible once its",
-                "transaction commits, so this bounds part of the latency (default: ${DEFAULT-VALUE}, as serve)."})
-    int commitIntervalMs;
+    @Mixin
+    CommitIntervalOption commitInterval;
 
     @Mixin
     ReplayOptions replay;
@@ -137,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (target.embedded) {
                 listener.message("starting an embedded broker and stream app");
                 result = BenchRunner.runEmbedded(config,
-                        new BenchRunner.Embedded(bnnt, partitions, streamThreads, commitIntervalMs), listener);
+                        new BenchRunner.Embedded(bnnt, partitions, streamThreads, commitInterval.commitIntervalMs), listener);
             } else {
                 result = LatencyBench.run(config, listener);
             }
@@ -180,7 +179,7 @@ public final class BenchCommand implements Callable<Integer> {
         extra.put("embedded", target.embedded);
         if (target.embedded) {
             extra.put("stream_threads", streamThreads);
-            extra.put("commit_interval_ms", commitIntervalMs);
+            extra.put("commit_interval_ms", commitInterval.commitIntervalMs);
         }
         extra.put("partitions", partitions);
         String bootstrap = target.embedded ? "embedded" : target.bootstrapServers;

@@ -2,6 +2,7 @@ package io.spikestream.app.demo;
 
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.bench.BenchCommand;
+import io.spikestream.app.cli.CommitIntervalOption;
 import io.spikestream.app.cli.Converters;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
@@ -70,10 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Folder for report.json and report.html (default: ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "20", paramLabel = "MS",
-            description = {"Commit interval of the embedded stream app. Under exactly-once a decision is visible once its",
-                "transaction commits, so this bounds part of the latency (default: ${DEFAULT-VALUE}, as serve)."})
-    int commitIntervalMs;
+    @Mixin
+    CommitIntervalOption commitInterval;
 
     @Option(names = "--json", description = "Print the report's JSON object on stdout instead of the summary table.")
     boolean json;
@@ -82,7 +81,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoRun.Settings settings;
         try {
-            settings = new DemoRun.Settings(model, data, digits, seed, cameras, speed, warmup, commitIntervalMs);
+            settings = new DemoRun.Settings(model, data, digits, seed, cameras, speed, warmup,
+                    commitInterval.commitIntervalMs);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

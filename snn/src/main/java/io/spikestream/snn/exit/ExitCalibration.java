@@ -4,6 +4,7 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.ModelSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -182,7 +183,7 @@ public final class ExitCalibration {
             throw new IllegalArgumentException("no minimum step counts to search");
         }
         int[] options = minStepsOptions.clone();
-        java.util.Arrays.sort(options);
+        Arrays.sort(options);
         for (int i = 0; i < options.length; i++) {
             checkMinSteps(options[i]);
             if (i > 0 && options[i] == options[i - 1]) {
