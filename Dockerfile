@@ -9,11 +9,16 @@ COPY proto/pom.xml proto/
 COPY events/pom.xml events/
 COPY snn/pom.xml snn/
 COPY trainer/pom.xml trainer/
+COPY trainer-nd4j/pom.xml trainer-nd4j/
+COPY trainer-cuda/pom.xml trainer-cuda/
+COPY app-cli/pom.xml app-cli/
+COPY trainer-cli/pom.xml trainer-cli/
 COPY stream-inference/pom.xml stream-inference/
 COPY event-simulator/pom.xml event-simulator/
 COPY app/pom.xml app/
 COPY benchmarks/pom.xml benchmarks/
-RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-stream-inference,spikestream-event-simulator || true
+COPY gpu-package/pom.xml gpu-package/
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-trainer-nd4j,spikestream-trainer-cuda,spikestream-app-cli,spikestream-trainer-cli,spikestream-stream-inference,spikestream-event-simulator || true
 COPY . .
 RUN mvn -B -q -DskipTests -pl app -am package
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The GPU session rehearsed on a CPU machine (no GPU, no ND4J needed): run-gpu-session.sh for real,
 # every stage, copy and summary, with the pure-Java reference backend, 10 recordings/images per class
-# and tiny networks, then checks what came out. About 60 s on 2 cores once the package
-# is built (measured 57-63 s wall with the machine shared, gpu-package/README.md).
+# and tiny networks, then checks what came out. About a minute on 2 cores once the package is built
+# (gpu-package/README.md).
 #
 #   gpu-package/dry-run.sh [--hostcuda] [OUTDIR]          (default gpu-package/target/dry-run-out)
 #
 # --hostcuda: the session as on a GPU machine, --backend cuda everywhere, with hostcuda (the CPU
-# emulation of CUDA, cuDNN, cuBLAS and NVRTC in trainer/src/test/resources/.../cuda/hostcuda)
+# emulation of CUDA, cuDNN, cuBLAS and NVRTC in tools/hostcuda)
 # standing in for the CUDA libraries under the package's own runtime and repacked JNI libraries:
 # stage 1 must pass (gpu-check with small networks, SPIKESTREAM_CHECK_ARGS/SPIKESTREAM_BENCH_ARGS)
 # and stages 2-3 train and evaluate through CudaBackend. Needs g++, nm and unzip; about 2 minutes.
@@ -36,14 +36,14 @@ if (( hostcuda )); then
   emu=$root/gpu-package/target/hostcuda
   preset=$(ls "$root"/gpu-package/target/spikestream-gpu/lib/cuda-*-linux-x86_64*.jar 2>/dev/null | head -1)
   [[ -n "$preset" ]] || { echo "dry-run: no CUDA presets jar in gpu-package/target/spikestream-gpu/lib" >&2; exit 1; }
-  [[ -d trainer/target/test-classes/io/spikestream/trainer/backend/cuda ]] \
-    || { echo "dry-run: trainer/target/test-classes is missing (mvn -o -pl trainer test-compile)" >&2; exit 1; }
+  [[ -d trainer-cuda/target/test-classes/io/spikestream/trainer/backend/cuda ]] \
+    || { echo "dry-run: trainer-cuda/target/test-classes is missing (gpu-package/build.sh compiles it)" >&2; exit 1; }
   rm -rf "$emu"
-  bash trainer/src/test/resources/io/spikestream/trainer/backend/cuda/hostcuda/build.sh "$emu" "$preset"
+  bash tools/hostcuda/build.sh "$emu" "$preset"
   export LD_LIBRARY_PATH=$emu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export HOSTCUDA_DEVICE_PROP=$emu/device-prop.bin
   gpu-package/target/spikestream-gpu/jre/bin/java -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache \
-    -cp "trainer/target/test-classes:gpu-package/target/spikestream-gpu/lib/*" \
+    -cp "trainer-cuda/target/test-classes:gpu-package/target/spikestream-gpu/lib/*" \
     io.spikestream.trainer.backend.cuda.HostCudaMain --device-prop-only
   export SPIKESTREAM_CHECK_ARGS="--quick --arch c8-p2-c16-p2-f32 --input 2x16x16 --timesteps 4 --batch 8 --iterations 2 --warmup 1"
   export SPIKESTREAM_BENCH_ARGS="--arch c8-p2-c16-p2-f32 --input 2x16x16 --timesteps 4 --batch 8"
