@@ -62,6 +62,19 @@ public final class GpuCheck {
             return input.clone();
         }
 
+        /** These options with another benchmark network. */
+        public Options withBenchmark(String network, int[] shape, int steps, int batchSize, int timed, int untimed) {
+            return new Options(network, shape, steps, batchSize, timed, untimed, density, skipBench, quick);
+        }
+
+        public Options withSkipBench(boolean skip) {
+            return new Options(arch, input, timesteps, batch, iterations, warmup, density, skip, quick);
+        }
+
+        public Options withQuick(boolean q) {
+            return new Options(arch, input, timesteps, batch, iterations, warmup, density, skipBench, q);
+        }
+
         String inputText() {
             return input[0] + "x" + input[1] + "x" + input[2];
         }

@@ -18,7 +18,7 @@ class GpuCheckTest {
 
     @Test
     void withoutCudaItSaysSoAndStillChecksTheReference() {
-        GpuCheck.Options o = new GpuCheck.Options("vgg9", new int[] {2, 48, 48}, 20, 128, 20, 3, 0.1, true, false);
+        GpuCheck.Options o = GpuCheck.Options.defaults().withSkipBench(true);
         GpuCheck.Report r = GpuCheck.run(o, GpuCheck.cuda(), log);
         assertThat(r.exitCode()).isEqualTo(GpuCheck.Report.CUDA_UNUSABLE);
         assertThat(r.json()).containsEntry("cuda_available", false).containsEntry("reference_self_check", true);
@@ -40,7 +40,8 @@ class GpuCheckTest {
                 return new ReferenceBackend();
             }
         };
-        GpuCheck.Options o = new GpuCheck.Options("c4-p2-f8", new int[] {2, 8, 8}, 3, 4, 2, 1, 0.1, false, true);
+        GpuCheck.Options o = GpuCheck.Options.defaults().withBenchmark("c4-p2-f8", new int[] {2, 8, 8}, 3, 4, 2, 1)
+                .withQuick(true);
         GpuCheck.Report r = GpuCheck.run(o, reference, log);
         assertThat(r.exitCode()).as(r.text()).isEqualTo(GpuCheck.Report.PASSED);
         assertThat(r.json()).containsEntry("cuda_available", true).containsEntry("primitives_strict_fp32_passed", true)

@@ -18,6 +18,19 @@ import java.util.List;
 record SessionPlan(Path out, Path work, Path data, Launcher launcher, String backend,
         long startedAt, long unpackSeconds, Limits limits, Recipes recipes, boolean skipCheck) {
 
+    /** This plan with another way to start the commands. */
+    SessionPlan withLauncher(Launcher l) {
+        return new SessionPlan(out, work, data, l, backend, startedAt, unpackSeconds, limits, recipes, skipCheck);
+    }
+
+    SessionPlan withLimits(Limits l) {
+        return new SessionPlan(out, work, data, launcher, backend, startedAt, unpackSeconds, l, recipes, skipCheck);
+    }
+
+    SessionPlan withSkipCheck(boolean skip) {
+        return new SessionPlan(out, work, data, launcher, backend, startedAt, unpackSeconds, limits, recipes, skip);
+    }
+
     Path logs() {
         return work.resolve("logs");
     }
@@ -49,6 +62,18 @@ record SessionPlan(Path out, Path work, Path data, Launcher launcher, String bac
         Limits withMaxima(long limitSeconds, long check, long nmnist, long cifar, long eval) {
             return new Limits(limitSeconds, check, nmnist, cifar, eval, inspectMax, minCheck, minTrain, minEval,
                     minInspect, killGrace, finish, nmnistOverhead, cifarOverhead, stopGrace, copyEvery);
+        }
+
+        /** These limits with other minimum slots (seconds): below them a stage is skipped. */
+        Limits withMinima(long check, long train, long eval, long inspect) {
+            return new Limits(limit, checkMax, nmnistMax, cifarMax, evalMax, inspectMax, check, train, eval, inspect,
+                    killGrace, finish, nmnistOverhead, cifarOverhead, stopGrace, copyEvery);
+        }
+
+        /** These limits with other graces and rounds (seconds): kill grace, finish, signal stop grace, copy rounds. */
+        Limits withGraces(long kill, long end, long stop, long copy) {
+            return new Limits(limit, checkMax, nmnistMax, cifarMax, evalMax, inspectMax, minCheck, minTrain, minEval,
+                    minInspect, kill, end, nmnistOverhead, cifarOverhead, stop, copy);
         }
 
         /** The most a stage started with timeout {@code t} can take. */

@@ -2,7 +2,6 @@ package io.spikestream.trainer.backend.cuda;
 
 import static io.spikestream.trainer.backend.cuda.CudaRuntime.check;
 import static io.spikestream.trainer.backend.cuda.CudaRuntime.checkCublas;
-import static io.spikestream.trainer.backend.cuda.CudaRuntime.checkCudnn;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.cublasSgemm_v2;
@@ -12,9 +11,6 @@ import static org.bytedeco.cuda.global.cudart.cudaMemcpyDeviceToHost;
 import static org.bytedeco.cuda.global.cudart.cudaMemcpyHostToDevice;
 import static org.bytedeco.cuda.global.cudart.cudaMemsetAsync;
 import static org.bytedeco.cuda.global.cudart.cudaStreamSynchronize;
-import static org.bytedeco.cuda.global.cudnn.cudnnConvolutionBackwardData;
-import static org.bytedeco.cuda.global.cudnn.cudnnConvolutionBackwardFilter;
-import static org.bytedeco.cuda.global.cudnn.cudnnConvolutionForward;
 
 import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.backend.BnttLifConfig;
@@ -45,10 +41,11 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 public final class CudaBackend implements Backend, DeviceReport {
     private final CudaContext c;
-    private DeviceAllocator.Block workspace;
+    private final CudnnConvolutions convolutions;
 
     public CudaBackend(CudaOptions options) {
         this.c = new CudaContext(options);
+        this.convolutions = new CudnnConvolutions(c);
     }
 
     @Override
@@ -167,60 +164,27 @@ public final class CudaBackend implements Backend, DeviceReport {
         c.kernels.args("axpy_f32").f(alpha).ptr(t(x)).ptr(t(y)).i(n).launch1d(n, c.stream);
     }
 
-    // ---- convolution (cuDNN) ------------------------------------------------------------------
-
-    private static ConvPlans.Key key(Tensor x, Tensor w) {
-        return new ConvPlans.Key(x.dim(0), x.dim(1), w.dim(0), x.dim(2), x.dim(3));
-    }
-
-    /** One workspace for all convolutions, grown to the largest an algorithm asked for. */
-    private Pointer workspace(long bytes) {
-        if (bytes == 0) {
-            return null;
-        }
-        if (workspace == null || workspace.bytes() < bytes) {
-            if (workspace != null) {
-                c.allocator.release(workspace);
-            }
-            workspace = c.allocator.allocate(bytes);
-        }
-        return workspace.ptr();
-    }
+    // ---- convolution (cuDNN, CudnnConvolutions) -------------------------------------------------
 
     @Override
     public void conv3x3Forward(Tensor x, Tensor w, Tensor y) {
         c.enter();
         Shapes.conv(x, w, y);
-        ConvPlans.Key k = key(x, w);
-        ConvPlans.Plan p = c.convPlans.plan(k);
-        ConvPlans.Algo a = c.convPlans.forward(p, k);
-        c.convPlans.useMath(p, a);
-        checkCudnn(cudnnConvolutionForward(c.cudnn, c.one, p.x, t(x).ptr, p.w, t(w).ptr, p.conv, a.algo(),
-                workspace(a.workspace()), a.workspace(), c.zero, p.y, t(y).ptr), "cudnnConvolutionForward " + k);
+        convolutions.forward(t(x).ptr, x, t(w).ptr, w, t(y).ptr);
     }
 
     @Override
     public void conv3x3BackwardData(Tensor dy, Tensor w, Tensor dx) {
         c.enter();
         Shapes.conv(dx, w, dy);
-        ConvPlans.Key k = key(dx, w);
-        ConvPlans.Plan p = c.convPlans.plan(k);
-        ConvPlans.Algo a = c.convPlans.backwardData(p, k);
-        c.convPlans.useMath(p, a);
-        checkCudnn(cudnnConvolutionBackwardData(c.cudnn, c.one, p.w, t(w).ptr, p.y, t(dy).ptr, p.conv, a.algo(),
-                workspace(a.workspace()), a.workspace(), c.zero, p.x, t(dx).ptr), "cudnnConvolutionBackwardData " + k);
+        convolutions.backwardData(t(dy).ptr, t(w).ptr, w, t(dx).ptr, dx);
     }
 
     @Override
     public void conv3x3BackwardFilter(Tensor x, Tensor dy, Tensor dw) {
         c.enter();
         Shapes.conv(x, dw, dy);
-        ConvPlans.Key k = key(x, dw);
-        ConvPlans.Plan p = c.convPlans.plan(k);
-        ConvPlans.Algo a = c.convPlans.backwardFilter(p, k);
-        c.convPlans.useMath(p, a);
-        checkCudnn(cudnnConvolutionBackwardFilter(c.cudnn, c.one, p.x, t(x).ptr, p.y, t(dy).ptr, p.conv, a.algo(),
-                workspace(a.workspace()), a.workspace(), c.zero, p.w, t(dw).ptr), "cudnnConvolutionBackwardFilter " + k);
+        convolutions.backwardFilter(t(x).ptr, x, t(dy).ptr, t(dw).ptr, dw);
     }
 
     // ---- matrix products (cuBLAS, column-major: a row-major M×N buffer is its transpose) --------
