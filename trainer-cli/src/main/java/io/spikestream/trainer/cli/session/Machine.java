@@ -33,8 +33,9 @@ final class Machine {
     /** The GPU's name, memory and driver version ({@code nvidia-smi --query-gpu}); empty where there is none. */
     static String gpu() {
         String out = run(List.of("nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"));
-        String first = out.lines().findFirst().orElse("");
-        return first.startsWith("nvidia-smi:") ? "" : first.trim();
+        String first = out.lines().findFirst().orElse("").trim();
+        // the query's answer is CSV; anything else is nvidia-smi (or its absence) saying why not
+        return first.contains(",") ? first : "";
     }
 
     /** Stdout and stderr of {@code cmd} (a tool that hangs is given up after a while), or one line saying why it did not run. */
