@@ -1,28 +1,24 @@
 package io.spikestream.trainer.backend.cuda;
 
-import io.spikestream.trainer.backend.Tensor;
-import java.util.Arrays;
+import io.spikestream.trainer.backend.ShapedTensor;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A float32 tensor in device memory. Closing returns the memory to the backend's caching
  * allocator (views from {@code reshape} share their base's memory and close as a no-op).
  */
-final class CudaTensor implements Tensor {
+final class CudaTensor extends ShapedTensor {
     private final CudaBackend owner;
     final DeviceAllocator.Block block;
     final FloatPointer ptr;
-    private final int[] shape;
-    private final long size;
     private final boolean view;
     private boolean closed;
 
     CudaTensor(CudaBackend owner, DeviceAllocator.Block block, int[] shape, boolean view) {
+        super(shape);
         this.owner = owner;
         this.block = block;
         this.ptr = new FloatPointer(block.ptr());
-        this.shape = shape.clone();
-        this.size = Tensor.sizeOf(shape);
         this.view = view;
     }
 
@@ -38,21 +34,6 @@ final class CudaTensor implements Tensor {
     }
 
     @Override
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    @Override
-    public int dim(int i) {
-        return shape[i];
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
     public void close() {
         if (!view && !closed) {
             closed = true;
@@ -61,7 +42,7 @@ final class CudaTensor implements Tensor {
     }
 
     @Override
-    public String toString() {
-        return "CudaTensor" + Arrays.toString(shape);
+    protected String label() {
+        return "CudaTensor";
     }
 }
