@@ -32,10 +32,19 @@ final class Machine {
 
     /** The GPU's name, memory and driver version ({@code nvidia-smi --query-gpu}); empty where there is none. */
     static String gpu() {
-        String out = run(List.of("nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"));
-        String first = out.lines().findFirst().orElse("").trim();
-        // the query's answer is CSV; anything else is nvidia-smi (or its absence) saying why not
-        return first.contains(",") ? first : "";
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name,memory.total,driver_version",
+                    "--format=csv,noheader").redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean ended = p.waitFor(TOOL_SECONDS, TimeUnit.SECONDS);
+            return ended && p.exitValue() == 0 ? out.lines().findFirst().orElse("").trim() : "";
+        } catch (IOException e) {
+            return ""; // no nvidia-smi: no GPU seen
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** Stdout and stderr of {@code cmd} (a tool that hangs is given up after a while), or one line saying why it did not run. */
