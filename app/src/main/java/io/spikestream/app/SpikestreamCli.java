@@ -6,10 +6,9 @@ import io.spikestream.app.events.EventsCommand;
 import io.spikestream.app.replay.ReplayCommand;
 import io.spikestream.app.serve.BrokerCommand;
 import io.spikestream.app.serve.ServeCommand;
-import io.spikestream.app.train.BenchTrainCommand;
-import io.spikestream.app.train.EvalCommand;
-import io.spikestream.app.train.ModelCommand;
-import io.spikestream.app.train.TrainCommand;
+import io.spikestream.app.cli.ExitCodes;
+import io.spikestream.app.cli.VersionInfo;
+import io.spikestream.trainer.cli.TrainerCommands;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +24,9 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class})
 public final class SpikestreamCli implements Callable<Integer> {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_OK = ExitCodes.OK;
+    public static final int EXIT_FAILURE = ExitCodes.FAILURE;
+    public static final int EXIT_USAGE = ExitCodes.USAGE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,13 +48,9 @@ public final class SpikestreamCli implements Callable<Integer> {
         cl.addSubcommand(new CommandLine(new ServeCommand()));
         cl.addSubcommand(new CommandLine(new ReplayCommand()));
         cl.addSubcommand(new CommandLine(new BenchCommand()));
-        cl.addSubcommand(new CommandLine(new TrainCommand()));
-        cl.addSubcommand(new CommandLine(new EvalCommand()));
-        cl.addSubcommand(new CommandLine(new ModelCommand()));
-        cl.addSubcommand(new CommandLine(new BenchTrainCommand()));
-        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
-        cl.setExecutionExceptionHandler(new FailureHandler());
-        return cl;
+        // train, eval, model, bench-train, gpu-check, gpu-session: the GPU package's command line has them too
+        TrainerCommands.addTo(cl);
+        return ExitCodes.configure(cl);
     }
 
     public static void main(String[] args) {

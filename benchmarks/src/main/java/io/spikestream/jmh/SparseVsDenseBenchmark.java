@@ -16,7 +16,7 @@ import io.spikestream.snn.inference.SparseEngine;
 import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.backend.SpikeFunction;
 import io.spikestream.trainer.backend.nd4j.Nd4jBackend;
-import io.spikestream.trainer.bench.TrainBench;
+import io.spikestream.trainer.diagnostics.TrainBench;
 import io.spikestream.trainer.net.BpttNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;

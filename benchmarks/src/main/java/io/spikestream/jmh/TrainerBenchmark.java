@@ -9,7 +9,7 @@ import io.spikestream.snn.framing.FramingSpec;
 import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.backend.Backends;
 import io.spikestream.trainer.backend.SpikeFunction;
-import io.spikestream.trainer.bench.TrainBench;
+import io.spikestream.trainer.diagnostics.TrainBench;
 import io.spikestream.trainer.net.BpttNetwork;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

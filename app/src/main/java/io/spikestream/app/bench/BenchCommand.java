@@ -1,8 +1,8 @@
 package io.spikestream.app.bench;
 
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.CommitIntervalOption;
-import io.spikestream.app.cli.Converters;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.replay.ProducerOptions;
@@ -72,11 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Run these camera counts in turn and report the knee (overrides --cameras).")
     List<Integer> sweep;
 
-    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = Converters.DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = DurationConverter.class,
             description = "Replay time per load (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = Converters.DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = DurationConverter.class,
             description = "Before each load's measured run, replay W at that load and let it drain: warms the "
                     + "JIT and the pipeline so a cold start's backlog is not measured; 0 skips it (default: ${DEFAULT-VALUE}).")
     Duration warmup;
@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, two thirds of an N-MNIST recording: decisions keep up with the scene).")
     double p99BoundMs;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = Converters.DurationConverter.class,
+    @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = DurationConverter.class,
             description = "Wait this long after a replay for outstanding classifications (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 

@@ -1,5 +1,6 @@
 package io.spikestream.app.demo;
 
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.bench.BenchCommand;
 import io.spikestream.app.cli.CommitIntervalOption;
@@ -63,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Replay speed as a multiple of real time, or max (default: ${DEFAULT-VALUE}).")
     double speed;
 
-    @Option(names = "--warmup", defaultValue = "3s", paramLabel = "W", converter = Converters.DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "3s", paramLabel = "W", converter = DurationConverter.class,
             description = "Replay this long first and drain it, unmeasured, to warm the JIT (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 

@@ -1,7 +1,7 @@
 package io.spikestream.app.replay;
 
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
-import io.spikestream.app.cli.Converters;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.cli.ShutdownSignal;
@@ -39,7 +39,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "1", paramLabel = "N", description = "Concurrent cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--duration", paramLabel = "D", converter = Converters.DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
             description = "Stop starting new samples after this long (e.g. 30s); samples in flight finish.")
     Duration duration;
 

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.testing.BenchData;
-import io.spikestream.app.testing.CliRun;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.snn.BnntModel;
@@ -43,7 +44,7 @@ class BenchCommandTest {
     void embeddedSweepWritesTheReportAndPrintsItsJson(@TempDir Path dir) throws Exception {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 4, 40_000, 200);
         Path report = dir.resolve("report");
-        CliRun r = CliRun.run("bench", "--embedded", "--model", model(dir).toString(),
+        CliRun r = Cli.run("bench", "--embedded", "--model", model(dir).toString(),
                 "--data", data.toString(), "--sweep", "1,2", "--speed", "2", "--duration", "1s", "--warmup", "0.2s",
                 "--loop", "--partitions", "2", "--report", report.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -73,7 +74,7 @@ class BenchCommandTest {
             AppConfig config = AppConfig.defaults(broker.bootstrapServers()).withStateDir(dir.resolve("state"));
             try (ClassifierApp app = ClassifierApp.start(config, CheckpointCodec.read(ckpt), new SimpleMeterRegistry())) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                CliRun r = CliRun.run("bench", "--bootstrap-servers", broker.bootstrapServers(),
+                CliRun r = Cli.run("bench", "--bootstrap-servers", broker.bootstrapServers(),
                         "--model", ckpt.toString(), "--data", data.toString(), "--cameras", "2", "--split-samples",
                         "--speed", "4", "--duration", "10s", "--warmup", "0s", "--report", dir.resolve("r").toString());
                 assertThat(r.exit()).as(r.err()).isZero();
@@ -88,14 +89,14 @@ class BenchCommandTest {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 1, 1, 1_000, 100);
         String m = model(dir).toString();
         // neither or both targets
-        assertThat(CliRun.run("bench", "--model", m, "--data", data.toString()).exit())
+        assertThat(Cli.run("bench", "--model", m, "--data", data.toString()).exit())
                 .isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(CliRun.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
+        assertThat(Cli.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
                 "--data", data.toString()).exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
         // a sweep that does not increase, a bound that is not positive
-        assertThat(CliRun.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+        assertThat(Cli.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
                 "--data", data.toString(), "--sweep", "4,2").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(CliRun.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+        assertThat(Cli.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
                 "--data", data.toString(), "--p99-bound-ms", "0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
     }
 }

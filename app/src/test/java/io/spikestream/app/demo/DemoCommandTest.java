@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spikestream.app.testing.CliRun;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,7 @@ class DemoCommandTest {
     @Test
     void classifiesEveryGeneratedDigitOnceWithTheBundledModel(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report");
-        CliRun r = CliRun.run("demo", "--digits", "30", "--cameras", "2", "--speed", "max",
+        CliRun r = Cli.run("demo", "--digits", "30", "--cameras", "2", "--speed", "max",
                 "--warmup", "0", "--report", report.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -36,7 +37,7 @@ class DemoCommandTest {
 
     @Test
     void refusesNonsenseCounts() {
-        assertThat(CliRun.run("demo", "--cameras", "0").exit()).isEqualTo(2);
-        assertThat(CliRun.run("demo", "--digits", "x").exit()).isEqualTo(2);
+        assertThat(Cli.run("demo", "--cameras", "0").exit()).isEqualTo(2);
+        assertThat(Cli.run("demo", "--digits", "x").exit()).isEqualTo(2);
     }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikestream.app.SpikestreamCli;
-import io.spikestream.app.testing.CliRun;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.io.Aedat2Writer;
@@ -36,7 +37,7 @@ class InspectCommandTest {
 
     @Test
     void jsonHasExactlyTheContractKeys() throws Exception {
-        CliRun r = CliRun.run("events", "inspect", sample().toString(), "--json");
+        CliRun r = Cli.run("events", "inspect", sample().toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         List<String> keys = new ArrayList<>();
@@ -56,7 +57,7 @@ class InspectCommandTest {
     @Test
     void fixtureChecksumMatchesSources() throws Exception {
         Path f = SharedData.require("fixtures/aedat2-dvs128/alex_walking_again.aedat");
-        CliRun r = CliRun.run("events", "inspect", f.toString(), "--json");
+        CliRun r = Cli.run("events", "inspect", f.toString(), "--json");
         assertThat(r.exit()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("checksum").asText()).isEqualTo("e6ab74b90cf5ce80");
@@ -66,7 +67,7 @@ class InspectCommandTest {
     @Test
     void pngShowsOnAndOffInTheirColours() throws Exception {
         Path png = dir.resolve("img/out.png");
-        CliRun r = CliRun.run("events", "inspect", sample().toString(), "--png", png.toString());
+        CliRun r = Cli.run("events", "inspect", sample().toString(), "--png", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("checksum").contains("aedat2");
         BufferedImage img = ImageIO.read(png.toFile());
@@ -83,17 +84,17 @@ class InspectCommandTest {
     @Test
     void explicitFormatOverridesAndBadInputFails() throws Exception {
         Path f = sample();
-        assertThat(CliRun.run("events", "inspect", f.toString(), "--format", "nope").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(Cli.run("events", "inspect", f.toString(), "--format", "nope").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
         // read as N-MNIST: 5-byte events over an AEDAT file cannot decode cleanly or give the same result
-        CliRun asBin = CliRun.run("events", "inspect", f.toString(), "--format", "nmnist", "--json");
+        CliRun asBin = Cli.run("events", "inspect", f.toString(), "--format", "nmnist", "--json");
         assertThat(asBin.out() + asBin.err()).doesNotContain("\"format\" : \"aedat2\"");
         Path trunc = dir.resolve("t.aedat");
         byte[] d = Files.readAllBytes(f);
         Files.write(trunc, java.util.Arrays.copyOf(d, d.length - 3));
-        CliRun r = CliRun.run("events", "inspect", trunc.toString());
+        CliRun r = Cli.run("events", "inspect", trunc.toString());
         assertThat(r.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
         assertThat(r.err()).contains(trunc.toString()).contains("at byte").contains("inside an event");
-        assertThat(CliRun.run("events", "inspect", dir.resolve("missing.aedat").toString()).exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
-        assertThat(CliRun.run("events", "inspect", "--help").exit()).isZero();
+        assertThat(Cli.run("events", "inspect", dir.resolve("missing.aedat").toString()).exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
+        assertThat(Cli.run("events", "inspect", "--help").exit()).isZero();
     }
 }

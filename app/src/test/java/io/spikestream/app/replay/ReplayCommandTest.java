@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.testing.BenchData;
-import io.spikestream.app.testing.CliRun;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.topics.Topics;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ReplayCommandTest {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 2, 20_000, 100);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             broker.createTopic(Topics.DEFAULT_EVENTS, 1);
-            CliRun r = CliRun.run("replay", "--bootstrap-servers", broker.bootstrapServers(), "--data", data.toString(),
+            CliRun r = Cli.run("replay", "--bootstrap-servers", broker.bootstrapServers(), "--data", data.toString(),
                     "--cameras", "2", "--speed", "max", "--compression", "lz4", "--producer-property", "client.id=t",
                     "--json");
             assertThat(r.exit()).as(r.err()).isZero();
@@ -38,13 +39,13 @@ class ReplayCommandTest {
     @Test
     void badValuesAreUsageErrors(@TempDir Path dir) throws Exception {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 1, 1, 1_000, 100);
-        assertThat(CliRun.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--speed", "fast")
+        assertThat(Cli.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--speed", "fast")
                 .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(CliRun.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--cameras", "0")
+        assertThat(Cli.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--cameras", "0")
                 .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(CliRun.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--loop")
+        assertThat(Cli.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", data.toString(), "--loop")
                 .exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        CliRun missing = CliRun.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", dir.resolve("nope").toString());
+        CliRun missing = Cli.run("replay", "--bootstrap-servers", "127.0.0.1:1", "--data", dir.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
         assertThat(missing.err()).contains("nope");
     }

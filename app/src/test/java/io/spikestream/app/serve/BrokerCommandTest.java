@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.JsonOut;
-import io.spikestream.app.testing.CliRun;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import io.spikestream.topics.Topics;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class BrokerCommandTest {
 
     @Test
     void runsPrintsItsAddressAndCreatesTopics() throws Exception {
-        CliRun r = CliRun.run("broker", "--json", "--topic", Topics.DEFAULT_EVENTS + ":3", "--topic",
+        CliRun r = Cli.run("broker", "--json", "--topic", Topics.DEFAULT_EVENTS + ":3", "--topic",
                 Topics.DEFAULT_CLASSIFICATIONS, "--run-for", "0");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode o = JsonOut.mapper().readTree(r.out());
@@ -23,6 +24,6 @@ class BrokerCommandTest {
 
     @Test
     void badTopicSpecIsAUsageError() {
-        assertThat(CliRun.run("broker", "--topic", "x:0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(Cli.run("broker", "--topic", "x:0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
     }
 }
