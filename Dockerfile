@@ -9,12 +9,19 @@ COPY proto/pom.xml proto/
 COPY events/pom.xml events/
 COPY snn/pom.xml snn/
 COPY trainer/pom.xml trainer/
+COPY topics/pom.xml topics/
+COPY embedded-broker/pom.xml embedded-broker/
+COPY trainer-nd4j/pom.xml trainer-nd4j/
+COPY trainer-cuda/pom.xml trainer-cuda/
+COPY app-cli/pom.xml app-cli/
+COPY trainer-cli/pom.xml trainer-cli/
 COPY stream-inference/pom.xml stream-inference/
 COPY event-simulator/pom.xml event-simulator/
 COPY ingest/pom.xml ingest/
 COPY app/pom.xml app/
 COPY benchmarks/pom.xml benchmarks/
-RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-stream-inference,spikestream-event-simulator || true
+COPY gpu-package/pom.xml gpu-package/
+RUN mvn -B -q dependency:go-offline -DexcludeArtifactIds=spikestream-proto,spikestream-events,spikestream-snn,spikestream-trainer,spikestream-topics,spikestream-embedded-broker,spikestream-trainer-nd4j,spikestream-trainer-cuda,spikestream-app-cli,spikestream-trainer-cli,spikestream-stream-inference,spikestream-event-simulator,spikestream-ingest || true
 COPY . .
 RUN mvn -B -q -DskipTests -pl app -am package
 

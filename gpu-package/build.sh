@@ -12,15 +12,12 @@ offline=-o
 [[ -n "${MVN_ONLINE:-}" ]] && offline=
 pkg=gpu-package/target/spikestream-gpu
 
-# the trainer and what it needs, installed; the app only compiled (its installed artifact is the
-# shaded jar with ND4J and Kafka inside, which this package leaves out)
-mvn -B -q $offline install -DskipTests -pl trainer -am
-mvn -B -q $offline compile -pl app -am
+# the package module and what it depends on (trainer-cli, trainer-cuda): lib/ is its runtime class
+# path; the reactor build installs nothing into the local Maven repository
 rm -rf "$pkg"
-mvn -B -q $offline -f gpu-package/pom.xml package
-jar cf "$pkg/lib/spikestream-app-classes.jar" -C app/target/classes .
+mvn -B -q $offline package -DskipTests -pl gpu-package -am
 
-# Repack jars whose JNI libraries are mostly not needed here (GPU.md): of the CUDA presets only
+# Repack jars whose JNI libraries are mostly not needed here: of the CUDA presets only
 # cudart (driver + runtime API), cuBLAS, cuDNN and NVRTC; of zstd-jni only linux/amd64.
 repack() { # jar, then the entries to delete (zip patterns)
   local jar=$1; shift

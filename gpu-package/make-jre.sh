@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Makes the Java runtime of the bare-GPU package with jlink (GPU.md): the modules the package's
+# Makes the Java runtime of the bare-GPU package with jlink: the modules the package's
 # jars need (jdeps) plus java.base, java.logging, jdk.unsupported, java.management and java.desktop
 # (ImageIO and BufferedImage: the DVS emulator behind `train --dataset emulated-images`), without
 # debug data, headers or man pages; native libraries stripped where `strip` exists. The class data
 # are stored uncompressed (JRE_COMPRESS, default zip-0; jlink 17-20 know only 0|1|2 and get 0, the
 # zip-N levels map to 0 or 2 there, see below): the package archive compresses
-# them as a whole far better than jlink does entry by entry (measured with java.desktop in: gzip -9
-# of the runtime 30.0 MB instead of 38.6 MB, xz -9 20.2 MB), and the carried archives must fit in
-# the device tool's 64 MiB (gpu-package/README.md).
+# them as a whole far better than jlink does entry by entry, and the carried archives must fit in
+# the device tool's 64 MiB (gpu-package/README.md has the sizes).
 #
 #   gpu-package/make-jre.sh [OUTPUT_DIR] [LIB_DIR]
 #     OUTPUT_DIR  default gpu-package/target/spikestream-gpu/jre (replaced)

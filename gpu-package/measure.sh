@@ -17,7 +17,7 @@
 #
 # Images come from ${SPIKESTREAM_SHARED:-../shared}/data/cifar10/test; a subset is a folder of symbolic
 # links in a temporary folder (removed at the end), never a copy. Needs the package
-# (gpu-package/build.sh) and, for emulate-identical and ckpt-size, app/target/spikestream.jar (mvn install).
+# (gpu-package/build.sh) and, for emulate-identical and ckpt-size, app/target/spikestream.jar (mvn -B -o package -DskipTests -pl app -am).
 # Run it niced on a shared machine: nice gpu-package/measure.sh ...
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,7 +77,7 @@ emulate-cost)
 emulate-identical)
   n=${1:-4}
   need "$pkg/jre/bin/java" "build the package: gpu-package/build.sh"
-  need "$appjar" "build the app: mvn -B -o install -DskipTests -pl app -am"
+  need "$appjar" "build the app: mvn -B -o package -DskipTests -pl app -am"
   data=$(subset "$n" "$tmp/images")
   for r in dev pkg; do
     j=java; [[ $r == pkg ]] && j=$pkg/jre/bin/java
@@ -94,7 +94,7 @@ emulate-identical)
   fi ;;
 ckpt-size)
   [[ $# -gt 0 ]] || set -- 1024 256 192
-  need "$appjar" "build the app: mvn -B -o install -DskipTests -pl app -am"
+  need "$appjar" "build the app: mvn -B -o package -DskipTests -pl app -am"
   data=$(subset 2 "$tmp/images")
   for w in "$@"; do
     [[ "$w" =~ ^[0-9]+$ ]] || { echo "measure: width '$w' is not a number" >&2; exit 2; }

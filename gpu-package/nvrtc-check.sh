@@ -9,10 +9,10 @@
 # 2. builds a stub libcuda.so.1 (the preset's libjnicudart.so links the driver): every driver symbol
 #    the JNI library imports, each returning CUDA_ERROR_NO_DEVICE (100), so nothing can pretend to
 #    run on a GPU;
-# 3. runs the trainer's NvrtcCompileTest with both on LD_LIBRARY_PATH: kernels.cu compiled through
+# 3. runs trainer-cuda's NvrtcCompileTest with both on LD_LIBRARY_PATH: kernels.cu compiled through
 #    the backend's own JavaCPP NVRTC code with its own options into sm_90 CUBIN (clean log, every
 #    launched kernel present) and PTX (entry-point parameter types equal the host's launch code).
-# Needs curl, unzip, gcc, nm and the project built (mvn install). Exit 0 when the test ran and
+# Needs curl, unzip, gcc, nm and the project's dependencies in the local Maven repository. Exit 0 when the test ran and
 # passed; 1 otherwise (a skipped test counts as a failure here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +26,7 @@ preset=$HOME/.m2/repository/org/bytedeco/cuda/$version/cuda-$version-linux-x86_6
 for tool in curl unzip gcc nm; do
   command -v "$tool" >/dev/null || { echo "nvrtc-check: $tool is needed" >&2; exit 1; }
 done
-[[ -f "$preset" ]] || { echo "nvrtc-check: $preset is missing (build the project first: mvn -B install -DskipTests)" >&2; exit 1; }
+[[ -f "$preset" ]] || { echo "nvrtc-check: $preset is missing (build the project once: mvn -B verify)" >&2; exit 1; }
 mkdir -p "$lib" "$stub"
 
 if [[ ! -f "$lib/libnvrtc.so.13" ]]; then
@@ -56,10 +56,10 @@ fi
 
 cd "$root"
 # a report left by an earlier run must not stand in for this one
-rm -f trainer/target/surefire-reports/TEST-*NvrtcCompileTest.xml
+rm -f trainer-cuda/target/surefire-reports/TEST-*NvrtcCompileTest.xml
 LD_LIBRARY_PATH="$stub:$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-  mvn -B -o -q -pl trainer test -Dtest=NvrtcCompileTest -Dsurefire.failIfNoSpecifiedTests=false
-report=$(ls trainer/target/surefire-reports/TEST-*NvrtcCompileTest.xml 2>/dev/null) \
+  mvn -B -o -q -pl trainer-cuda -am test -Dtest=NvrtcCompileTest -Dsurefire.failIfNoSpecifiedTests=false
+report=$(ls trainer-cuda/target/surefire-reports/TEST-*NvrtcCompileTest.xml 2>/dev/null) \
   || { echo "nvrtc-check: FAILED: the test wrote no report (did it run?)" >&2; exit 1; }
 counts=$(grep -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' "$report" | head -1)
 echo "nvrtc-check: $counts" >&2

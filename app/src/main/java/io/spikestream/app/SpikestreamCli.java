@@ -1,5 +1,16 @@
 package io.spikestream.app;
 
+import io.spikestream.app.bench.BenchCommand;
+import io.spikestream.app.demo.DemoCommand;
+import io.spikestream.app.events.EventsCommand;
+import io.spikestream.app.ingest.CameraCommand;
+import io.spikestream.app.ingest.IngestCommand;
+import io.spikestream.app.replay.ReplayCommand;
+import io.spikestream.app.serve.BrokerCommand;
+import io.spikestream.app.serve.ServeCommand;
+import io.spikestream.app.cli.ExitCodes;
+import io.spikestream.app.cli.VersionInfo;
+import io.spikestream.trainer.cli.TrainerCommands;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,9 +26,9 @@ import picocli.CommandLine.Command;
         subcommands = {CommandLine.HelpCommand.class})
 public final class SpikestreamCli implements Callable<Integer> {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_OK = ExitCodes.OK;
+    public static final int EXIT_FAILURE = ExitCodes.FAILURE;
+    public static final int EXIT_USAGE = ExitCodes.USAGE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,21 +44,17 @@ public final class SpikestreamCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SpikestreamCli());
         // one line per command group; each group registers its own subcommands
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.DemoCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.events.EventsCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.BrokerCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.serve.ServeCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.ReplayCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.ingest.IngestCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.ingest.CameraCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.bench.BenchCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.TrainCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.EvalCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.ModelCommand()));
-        cl.addSubcommand(new CommandLine(new io.spikestream.app.train.BenchTrainCommand()));
-        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
-        cl.setExecutionExceptionHandler(new FailureHandler());
-        return cl;
+        cl.addSubcommand(new CommandLine(new DemoCommand()));
+        cl.addSubcommand(new CommandLine(new EventsCommand()));
+        cl.addSubcommand(new CommandLine(new BrokerCommand()));
+        cl.addSubcommand(new CommandLine(new ServeCommand()));
+        cl.addSubcommand(new CommandLine(new ReplayCommand()));
+        cl.addSubcommand(new CommandLine(new IngestCommand()));
+        cl.addSubcommand(new CommandLine(new CameraCommand()));
+        cl.addSubcommand(new CommandLine(new BenchCommand()));
+        // train, eval, model, bench-train, gpu-check, gpu-session: the GPU package's command line has them too
+        TrainerCommands.addTo(cl);
+        return ExitCodes.configure(cl);
     }
 
     public static void main(String[] args) {

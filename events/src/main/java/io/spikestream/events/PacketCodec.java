@@ -4,11 +4,14 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.proto.v1.PackedEncoding;
+import io.spikestream.proto.v1.ReplayInfo;
 
 /**
  * Packs events into {@link EventPacket}s and back ({@code PACKED_ENCODING_DT_VARINT_ADDR_FIXED}:
- * a varint time delta and a fixed-width address per event; see event_packet.proto). A 128×128
- * sensor needs 2 address bytes, so a busy sensor (deltas under 128 µs) costs 3 bytes per event.
+ * a varint time delta and a fixed-width address per event; see event_packet.proto), and maps the
+ * packet's replay metadata to {@link ReplayMetadata}: the one place that builds and reads
+ * EventPackets. A 128×128 sensor needs 2 address bytes, so a busy sensor (deltas under 128 µs) costs
+ * 3 bytes per event.
  * <p>
  * Decoding trusts nothing: counts are checked against the bytes present before anything is
  * allocated, and every violation is a {@link PacketFormatException} naming the field and the index.
@@ -81,11 +84,52 @@ public final class PacketCodec {
             }
         }
         return EventPacket.newBuilder()
-                .setGeometry(io.spikestream.proto.v1.SensorGeometry.newBuilder().setWidth(g.width()).setHeight(g.height()))
+                .setGeometry(EventPacket.SensorGeometry.newBuilder().setWidth(g.width()).setHeight(g.height()))
                 .setEventCount(n)
                 .setTBaseUs(base)
                 .setEncoding(PackedEncoding.PACKED_ENCODING_DT_VARINT_ADDR_FIXED)
                 .setPackedEvents(ByteString.copyFrom(out, 0, pos));
+    }
+
+    /**
+     * A complete packet of a camera: events {@code from..to-1} of {@code buffer} with camera id, sequence
+     * number and, unless {@code replay} is {@link ReplayMetadata#LIVE}, the replay metadata.
+     */
+    public static EventPacket packet(String cameraId, long sequence, EventBuffer buffer, int from, int to,
+                                     ReplayMetadata replay) {
+        return withHeader(encode(buffer, from, to), cameraId, sequence, replay);
+    }
+
+    /** As {@link #packet(String, long, EventBuffer, int, int, ReplayMetadata)} for a whole batch. */
+    public static EventPacket packet(String cameraId, long sequence, EventBatch batch, ReplayMetadata replay) {
+        return withHeader(encode(batch), cameraId, sequence, replay);
+    }
+
+    private static EventPacket withHeader(EventPacket.Builder b, String cameraId, long sequence, ReplayMetadata replay) {
+        b.setCameraId(cameraId).setSequence(sequence);
+        if (replay.replayed()) {
+            ReplayInfo.Builder info = ReplayInfo.newBuilder()
+                    .setSampleId(replay.sampleId())
+                    .setStartOfSample(replay.start())
+                    .setEndOfSample(replay.end())
+                    .setIntendedSendTimeNs(replay.intendedNs())
+                    .setActualSendTimeNs(replay.actualNs());
+            if (replay.hasLabel()) {
+                info.setLabel(replay.label());
+            }
+            b.setReplay(info);
+        }
+        return b.build();
+    }
+
+    /** The replay metadata of a packet; {@link ReplayMetadata#LIVE} when it has none. */
+    public static ReplayMetadata replayOf(EventPacket p) {
+        if (!p.hasReplay()) {
+            return ReplayMetadata.LIVE;
+        }
+        ReplayInfo r = p.getReplay();
+        return ReplayMetadata.of(r.getSampleId(), r.hasLabel(), r.getLabel(), r.getStartOfSample(), r.getEndOfSample(),
+                r.getIntendedSendTimeNs(), r.getActualSendTimeNs());
     }
 
     /** Parses a serialized packet; malformed protobuf becomes a {@link PacketFormatException}. */

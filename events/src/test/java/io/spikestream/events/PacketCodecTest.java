@@ -156,7 +156,7 @@ class PacketCodecTest {
     @Test
     void rejectsCoordinatesOutsideTheDeclaredGeometry() {
         EventPacket p = valid().toBuilder()
-                .setGeometry(io.spikestream.proto.v1.SensorGeometry.newBuilder().setWidth(9).setHeight(10)).build();
+                .setGeometry(EventPacket.SensorGeometry.newBuilder().setWidth(9).setHeight(10)).build();
         assertThatThrownBy(() -> PacketCodec.decode(p)).isInstanceOf(PacketFormatException.class)
                 .hasMessageContaining("event 1").hasMessageContaining("x = 9");
     }
@@ -166,7 +166,7 @@ class PacketCodecTest {
         assertThatThrownBy(() -> PacketCodec.decode(valid().toBuilder().clearGeometry().build()))
                 .isInstanceOf(PacketFormatException.class).hasMessageContaining("geometry");
         assertThatThrownBy(() -> PacketCodec.decode(valid().toBuilder()
-                .setGeometry(io.spikestream.proto.v1.SensorGeometry.newBuilder().setWidth(0).setHeight(10)).build()))
+                .setGeometry(EventPacket.SensorGeometry.newBuilder().setWidth(0).setHeight(10)).build()))
                 .isInstanceOf(PacketFormatException.class).hasMessageContaining("geometry");
         assertThatThrownBy(() -> PacketCodec.decode(valid().toBuilder().setEncoding(PackedEncoding.PACKED_ENCODING_UNSPECIFIED).build()))
                 .isInstanceOf(PacketFormatException.class).hasMessageContaining("encoding");

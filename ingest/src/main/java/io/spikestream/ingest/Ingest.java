@@ -180,7 +180,7 @@ public final class Ingest implements AutoCloseable {
             per.add(st.toJson());
         }
         m.put("seconds", Math.round(s * 1000) / 1000.0);
-        m.put("topic", config.topic());
+        m.put("topic", config.topic().name());
         m.put("events_in", in);
         m.put("events_out", out);
         m.put("events_per_s_in", Math.round(in / s));

@@ -1,5 +1,7 @@
 package io.spikestream.ingest;
 
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +13,7 @@ import java.util.Set;
  * What an ingest does: its sources and how their events become packets on the topic.
  *
  * @param sources         one camera per source; camera ids are distinct
- * @param topic           the events topic (key = camera id, value = EventPacket)
+ * @param topic           the events topic (key = camera id, value = EventPacket bytes)
  * @param packetUs        a packet holds at most this much event time (windows aligned to multiples of it);
  *                        a packet is also cut when the source has nothing more to read, at most once per
  *                        this much wall time (so an event waits at most this long in ingest)
@@ -26,12 +28,9 @@ import java.util.Set;
  * @param reconnectMax    longest wait between reconnection attempts
  * @param stopTimeout     how long a stop may take to deliver what was read before the rest is abandoned (counted)
  */
-public record IngestConfig(List<SourceConfig> sources, String topic, long packetUs, int maxPacketEvents,
+public record IngestConfig(List<SourceConfig> sources, Topic<String, byte[]> topic, long packetUs, int maxPacketEvents,
                            Duration heartbeat, long latenessUs, int queuePackets, Duration reconnectMin,
                            Duration reconnectMax, Duration stopTimeout) {
-
-    /** The stream app's input topic. */
-    public static final String DEFAULT_TOPIC = "dvs-events";
 
     public IngestConfig {
         sources = List.copyOf(sources);
@@ -78,10 +77,10 @@ public record IngestConfig(List<SourceConfig> sources, String topic, long packet
         return new Builder();
     }
 
-    /** Defaults: topic dvs-events, 5 ms packets (as replay's) of at most 4096 events, heartbeats every 20 ms with 100 ms lateness. */
+    /** Defaults: the default events topic ({@link Topics#DEFAULT_EVENTS}), 5 ms packets (as replay's) of at most 4096 events, heartbeats every 20 ms with 100 ms lateness. */
     public static final class Builder {
         private final List<SourceConfig> sources = new ArrayList<>();
-        private String topic = DEFAULT_TOPIC;
+        private Topic<String, byte[]> topic = Topics.defaults().events();
         private long packetUs = 5_000;
         private int maxPacketEvents = 4096;
         private Duration heartbeat = Duration.ofMillis(20);
@@ -96,8 +95,14 @@ public record IngestConfig(List<SourceConfig> sources, String topic, long packet
             return this;
         }
 
-        public Builder topic(String t) {
+        public Builder topic(Topic<String, byte[]> t) {
             topic = t;
+            return this;
+        }
+
+        /** The events topic under this name. */
+        public Builder topic(String name) {
+            topic = Topics.events(name);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.spikestream.ingest;
 
+import io.spikestream.topics.Topic;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,9 +25,9 @@ final class Sender implements Runnable {
     private volatile Thread thread;
     private volatile boolean abandon;
 
-    Sender(Producer<String, byte[]> producer, String topic, List<PacketQueue> queues) {
+    Sender(Producer<String, byte[]> producer, Topic<String, byte[]> topic, List<PacketQueue> queues) {
         this.producer = producer;
-        this.topic = topic;
+        this.topic = topic.name();
         this.queues = queues;
     }
 

@@ -1,10 +1,16 @@
 package io.spikestream.ingest;
 
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.PacketCodec;
 import io.spikestream.proto.v1.EventPacket;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,10 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** One real in-process KRaft broker for all of this module's tests, and what they do with it. */
 final class Kafka {
@@ -57,7 +59,8 @@ final class Kafka {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
         p.putAll(extra);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        Topic<String, byte[]> events = Topics.defaults().events(); // the tests' topics differ in name only
+        return new KafkaProducer<>(p, events.keySerializer(), events.valueSerializer());
     }
 
     /** Every EventPacket on {@code topic} (read from the start until {@code total} events arrived or the timeout), by camera. */
@@ -69,8 +72,9 @@ final class Kafka {
         Map<String, List<EventPacket>> out = new HashMap<>();
         long events = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
+        Topic<String, byte[]> t = Topics.events(topic);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, t.keyDeserializer(), t.valueDeserializer())) {
+            c.subscribe(List.of(t.name()));
             while (events < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                     EventPacket e = PacketCodec.parse(r.value());
@@ -96,10 +100,10 @@ final class Kafka {
 
     /** Free UDP port for a source to bind (found by binding and releasing it). */
     static int freeUdpPort() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

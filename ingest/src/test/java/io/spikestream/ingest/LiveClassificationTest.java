@@ -14,17 +14,22 @@ import io.spikestream.ingest.camera.CameraTimeline;
 import io.spikestream.ingest.camera.DvTcpCamera;
 import io.spikestream.ingest.camera.Recording;
 import io.spikestream.proto.v1.Classification;
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.stream.AppConfig;
 import io.spikestream.stream.ClassifierApp;
 import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.testing.OfflineReference;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.Decision;
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,8 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,16 +67,15 @@ class LiveClassificationTest {
         BnntModel model = CheckpointCodec.read(ckpt);
         Dataset ds = Dataset.open(data, DatasetKind.NMNIST);
         List<Sample> all = ds.samples();
-        String in = Kafka.topic("live-events", CAMERAS);
-        String out = Kafka.topic("live-decisions", 1);
-        String dlq = Kafka.topic("live-dlq", 1);
+        Topics topics = Topics.named(Kafka.topic("live-events", CAMERAS), Kafka.topic("live-decisions", 1),
+                Kafka.topic("live-dlq", 1));
         AppConfig config = AppConfig.defaults(Kafka.bootstrap()).withApplicationId("live-" + System.nanoTime())
-                .withTopics(in, out, dlq).withStateDir(state).withIdleGrace(Duration.ofMinutes(10))
+                .withTopics(topics).withStateDir(state).withIdleGrace(Duration.ofMinutes(10))
                 .withKafkaProperties(Map.of("commit.interval.ms", "100"));
         long gapUs = (model.spec().timesteps() + 2L) * model.spec().framing().windowUs();
 
         List<List<Recording>> perCamera = new ArrayList<>();
-        Map<String, OfflineReference.Decision> offline = new java.util.HashMap<>();
+        Map<String, OfflineReference.Expected> offline = new HashMap<>();
         for (int c = 0; c < CAMERAS; c++) {
             List<Recording> rs = new ArrayList<>();
             for (int k = 0; k < PER_CAMERA; k++) {
@@ -90,7 +92,7 @@ class LiveClassificationTest {
         SimpleMeterRegistry appMetrics = new SimpleMeterRegistry();
         try (ClassifierApp app = ClassifierApp.start(config, model, appMetrics);
              KafkaProducer<String, byte[]> producer = Kafka.producer(Map.of())) {
-            IngestConfig.Builder ic = Runs.config(in);
+            IngestConfig.Builder ic = Runs.config(topics.events().name());
             for (int c = 0; c < CAMERAS; c++) {
                 String camera = "cam-" + c;
                 // a camera clock in µs since the epoch, as DV's; four times real time keeps the test short
@@ -102,13 +104,13 @@ class LiveClassificationTest {
                 ic.source(SourceConfig.parse(cam.uri() + "?camera=" + camera, SourceConfig.Defaults.NONE));
             }
             Ingest ingest = Ingest.start(ic.build(), producer, IngestListener.NONE, new SimpleMeterRegistry());
-            List<Classification> got;
+            List<Decision> got;
             try {
                 for (DvTcpCamera cam : cams) {
                     assertThat(cam.awaitDone(60, TimeUnit.SECONDS)).isTrue();
                 }
-                long expected = shown.stream().filter(s -> offline.get(s.shown.recording().id()).reason() != ExitReason.EXIT_REASON_END_OF_SAMPLE).count();
-                got = decisions(out, shown, expected, Duration.ofSeconds(90));
+                long expected = shown.stream().filter(s -> offline.get(s.shown.recording().id()).reason() != ExitDecision.END_OF_SAMPLE).count();
+                got = decisions(topics.classifications(), shown, expected, Duration.ofSeconds(90));
             } finally {
                 ingest.stop();
                 cams.forEach(DvTcpCamera::close);
@@ -117,30 +119,30 @@ class LiveClassificationTest {
             assertThat(ingest.sources()).allSatisfy(s -> assertThat(s.droppedEvents() + s.lateEvents() + s.clampedEvents()).isZero());
             int compared = 0;
             for (Shown s : shown) {
-                OfflineReference.Decision d = offline.get(s.shown.recording().id());
-                List<Classification> first = got.stream().filter(c -> c.getCameraId().equals(s.camera)
-                        && c.getEpisodeStartUs() == s.shown.startUs()).toList();
-                if (d.reason() == ExitReason.EXIT_REASON_END_OF_SAMPLE) {
+                OfflineReference.Expected d = offline.get(s.shown.recording().id());
+                List<Decision> first = got.stream().filter(c -> c.cameraId().equals(s.camera)
+                        && c.episodeStartUs() == s.shown.startUs()).toList();
+                if (d.reason() == ExitDecision.END_OF_SAMPLE) {
                     continue; // live, the recording's end is no decision: its episode decides on the gap's empty frames
                 }
                 assertThat(first).as("the decision on %s", s.shown.recording().id()).hasSize(1);
-                Classification c = first.get(0);
-                assertThat(c.getPredictedClass()).as(s.shown.recording().id()).isEqualTo(d.predicted());
-                assertThat(c.getStepsUsed()).as(s.shown.recording().id()).isEqualTo(d.steps());
-                assertThat(c.getExitReason()).as(s.shown.recording().id()).isEqualTo(d.reason());
-                float[] scores = new float[c.getScoresCount()];
+                Decision c = first.get(0);
+                assertThat(c.predictedClass()).as(s.shown.recording().id()).isEqualTo(d.predicted());
+                assertThat(c.stepsUsed()).as(s.shown.recording().id()).isEqualTo(d.steps());
+                assertThat(c.exit()).as(s.shown.recording().id()).isEqualTo(d.reason());
+                float[] scores = new float[c.scores().size()];
                 for (int i = 0; i < scores.length; i++) {
-                    scores[i] = c.getScores(i);
+                    scores[i] = c.scores().get(i);
                 }
                 assertThat(scores).containsExactly(d.scores());
-                assertThat(c.hasLabel()).as("a live camera sends no labels").isFalse();
+                assertThat(c.label()).as("a live camera sends no labels").isEmpty();
                 compared++;
             }
             assertThat(compared).isGreaterThanOrEqualTo(CAMERAS * PER_CAMERA / 2);
             // the other decisions are of the rest of a recording after an early exit: inside what was shown
             assertThat(got).allSatisfy(c -> assertThat(shown).anySatisfy(s -> {
-                assertThat(s.camera).isEqualTo(c.getCameraId());
-                assertThat(c.getEpisodeStartUs()).isBetween(s.shown.startUs(), s.shown.endUs());
+                assertThat(s.camera).isEqualTo(c.cameraId());
+                assertThat(c.episodeStartUs()).isBetween(s.shown.startUs(), s.shown.endUs());
             }));
             assertThat(appMetrics.get("spikestream.dead.letters").counters()).allSatisfy(k -> assertThat(k.count()).isZero());
             assertThat(app.healthy()).isTrue();
@@ -151,22 +153,24 @@ class LiveClassificationTest {
     }
 
     /** Reads decisions (read_committed) until each expected recording's first episode has one, or the timeout. */
-    private static List<Classification> decisions(String topic, List<Shown> shown, long expected, Duration timeout) throws Exception {
+    private static List<Decision> decisions(Topic<String, Classification> topic, List<Shown> shown, long expected,
+                                            Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "decisions-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<Classification> got = new ArrayList<>();
+        List<Decision> got = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<String, Classification> c = new KafkaConsumer<>(p, topic.keyDeserializer(),
+                topic.valueDeserializer())) {
+            c.subscribe(List.of(topic.name()));
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    got.add(Classification.parseFrom(r.value()));
+                for (ConsumerRecord<String, Classification> r : c.poll(Duration.ofMillis(100))) {
+                    got.add(ClassificationMapper.fromProto(r.value()));
                 }
-                long firsts = shown.stream().filter(s -> got.stream().anyMatch(d -> d.getCameraId().equals(s.camera)
-                        && d.getEpisodeStartUs() == s.shown.startUs())).count();
+                long firsts = shown.stream().filter(s -> got.stream().anyMatch(d -> d.cameraId().equals(s.camera)
+                        && d.episodeStartUs() == s.shown.startUs())).count();
                 if (firsts >= expected) {
                     return got;
                 }

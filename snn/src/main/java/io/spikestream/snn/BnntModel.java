@@ -1,7 +1,5 @@
 package io.spikestream.snn;
 
-import io.spikestream.proto.v1.Provenance;
-
 /**
  * A BNTT network ready to run: its shape, parameters, early-exit calibration and training provenance.
  *
@@ -9,10 +7,10 @@ import io.spikestream.proto.v1.Provenance;
  * @param spec       shape and hyper-parameters
  * @param params     weights and BNTT statistics (live arrays; engines copy what they need)
  * @param earlyExit  calibrated exit settings ({@link EarlyExitSettings#none()} when uncalibrated)
- * @param provenance where the model came from (the neuro.v1 message; default instance when unknown)
+ * @param provenance where the model came from ({@link ModelProvenance#UNKNOWN} when unknown)
  */
 public record BnntModel(String modelId, ModelSpec spec, BnntParams params, EarlyExitSettings earlyExit,
-                        Provenance provenance) {
+                        ModelProvenance provenance) {
 
     public BnntModel {
         if (spec == null || params == null) {
@@ -24,7 +22,7 @@ public record BnntModel(String modelId, ModelSpec spec, BnntParams params, Early
         }
         modelId = modelId == null ? "" : modelId;
         earlyExit = earlyExit == null ? EarlyExitSettings.none() : earlyExit;
-        provenance = provenance == null ? Provenance.getDefaultInstance() : provenance;
+        provenance = provenance == null ? ModelProvenance.UNKNOWN : provenance;
         if (earlyExit.gammaExitStep() > spec.timesteps()) {
             throw new IllegalArgumentException("model: gamma exit step " + earlyExit.gammaExitStep() + " exceeds T="
                     + spec.timesteps());
@@ -33,14 +31,14 @@ public record BnntModel(String modelId, ModelSpec spec, BnntParams params, Early
 
     /** A model without id, calibration or provenance (e.g. freshly initialised). */
     public static BnntModel of(ModelSpec spec, BnntParams params) {
-        return new BnntModel("", spec, params, EarlyExitSettings.none(), Provenance.getDefaultInstance());
+        return new BnntModel("", spec, params, EarlyExitSettings.none(), ModelProvenance.UNKNOWN);
     }
 
     public BnntModel withEarlyExit(EarlyExitSettings settings) {
         return new BnntModel(modelId, spec, params, settings, provenance);
     }
 
-    public BnntModel withProvenance(Provenance p) {
+    public BnntModel withProvenance(ModelProvenance p) {
         return new BnntModel(modelId, spec, params, earlyExit, p);
     }
 

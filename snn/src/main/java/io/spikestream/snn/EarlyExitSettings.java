@@ -1,12 +1,9 @@
 package io.spikestream.snn;
 
-import io.spikestream.proto.v1.EarlyExit;
-import io.spikestream.proto.v1.ExitTableRow;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Early-exit settings calibrated on held-out data and stored in the checkpoint (DESIGN.md §3).
+ * Early-exit settings calibrated on held-out data and stored in the checkpoint.
  * Accuracies are fractions in 0..1; the tolerance is in percentage points (1 = 0.01 accuracy).
  *
  * @param confidenceThreshold τ on the max softmax probability of the running score; 0 disables
@@ -77,44 +74,5 @@ public record EarlyExitSettings(float confidenceThreshold, float marginThreshold
     public EarlyExitSettings withMinSteps(int steps) {
         return new EarlyExitSettings(confidenceThreshold, marginThreshold, steps, gammaExitStep, gammaThreshold,
                 tolerancePoints, accuracy, meanSteps, fullAccuracy, samples, table);
-    }
-
-    public EarlyExit toProto() {
-        EarlyExit.Builder b = EarlyExit.newBuilder()
-                .setConfidenceThreshold(confidenceThreshold)
-                .setMarginThreshold(marginThreshold)
-                .setMinSteps(minSteps)
-                .setGammaExitStep(gammaExitStep)
-                .setGammaThreshold(gammaThreshold)
-                .setTolerancePoints(tolerancePoints)
-                .setAccuracy(accuracy)
-                .setMeanSteps(meanSteps)
-                .setFullAccuracy(fullAccuracy)
-                .setSamples(samples);
-        for (Row r : table) {
-            b.addTable(ExitTableRow.newBuilder().setThreshold(r.threshold()).setAccuracy(r.accuracy())
-                    .setMeanSteps(r.meanSteps()));
-        }
-        return b.build();
-    }
-
-    /** @throws IllegalArgumentException naming the field that is out of range */
-    public static EarlyExitSettings fromProto(EarlyExit e) {
-        List<Row> rows = new ArrayList<>();
-        for (ExitTableRow r : e.getTableList()) {
-            rows.add(new Row(r.getThreshold(), r.getAccuracy(), r.getMeanSteps()));
-        }
-        if (e.getGammaExitStep() < 0 || e.getSamples() < 0) {
-            throw new IllegalArgumentException("early exit: gamma_exit_step or samples out of range");
-        }
-        if (e.getMinSteps() < 0) { // uint32 above 2^31 − 1
-            throw new IllegalArgumentException("early exit: min_steps " + Integer.toUnsignedString(e.getMinSteps())
-                    + " out of range");
-        }
-        // 0 = written before min_steps existed: those checkpoints allowed an exit after any step
-        int minSteps = Math.max(1, e.getMinSteps());
-        return new EarlyExitSettings(e.getConfidenceThreshold(), e.getMarginThreshold(), minSteps, e.getGammaExitStep(),
-                e.getGammaThreshold(), e.getTolerancePoints(), e.getAccuracy(), e.getMeanSteps(), e.getFullAccuracy(),
-                e.getSamples(), rows);
     }
 }

@@ -1,8 +1,5 @@
 package io.spikestream.snn;
 
-import io.spikestream.proto.v1.LayerKind;
-import io.spikestream.proto.v1.LayerSpec;
-import io.spikestream.proto.v1.ModelConfig;
 import io.spikestream.snn.framing.FramingSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The shape and hyper-parameters of a BNTT network (DESIGN.md §3), following the authors'
+ * The shape and hyper-parameters of a BNTT network, following the authors'
  * reference model: per spiking layer {@code U = leak·U + BNTT_t(W*S)}, spike when
  * {@code U/threshold − 1 > 0}, reset by subtraction, 2×2 average pooling of spikes, and a
  * non-spiking readout (the last {@link Dense}) averaged over the steps run.
@@ -318,71 +315,6 @@ public record ModelSpec(String architecture, InputShape input, List<Layer> layer
     public ModelSpec withThreshold(float newThreshold) {
         return new ModelSpec(architecture, input, layers, timesteps, leak, newThreshold, bnEps, bnMomentum, framing,
                 classNames);
-    }
-
-    /** The protobuf form stored in checkpoints. */
-    public ModelConfig toProto() {
-        ModelConfig.Builder b = ModelConfig.newBuilder()
-                .setArchitecture(architecture)
-                .setTimesteps(timesteps)
-                .setLeak(leak)
-                .setThreshold(threshold)
-                .setInput(io.spikestream.proto.v1.InputShape.newBuilder()
-                        .setChannels(input.channels()).setHeight(input.height()).setWidth(input.width()))
-                .setFraming(framing.toProto())
-                .addAllClassNames(classNames)
-                .setBnEps(bnEps)
-                .setBnMomentum(bnMomentum);
-        for (Layer l : layers) {
-            LayerSpec.Builder ls = LayerSpec.newBuilder();
-            if (l instanceof Conv3x3 conv) {
-                ls.setKind(LayerKind.LAYER_KIND_CONV3X3).setUnits(conv.outChannels());
-            } else if (l instanceof Dense d) {
-                ls.setKind(LayerKind.LAYER_KIND_FC).setUnits(d.units());
-            } else {
-                ls.setKind(LayerKind.LAYER_KIND_AVG_POOL2).setUnits(0);
-            }
-            b.addLayers(ls);
-        }
-        return b.build();
-    }
-
-    /**
-     * Reads the protobuf form.
-     *
-     * @throws IllegalArgumentException naming the field (and layer index) that is missing or inconsistent
-     */
-    public static ModelSpec fromProto(ModelConfig c) {
-        if (!c.hasInput()) {
-            throw new IllegalArgumentException("model config: input shape missing");
-        }
-        if (!c.hasFraming()) {
-            throw new IllegalArgumentException("model config: framing policy missing");
-        }
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 0; i < c.getLayersCount(); i++) {
-            LayerSpec ls = c.getLayers(i);
-            int units = ls.getUnits();
-            layers.add(switch (ls.getKind()) {
-                case LAYER_KIND_CONV3X3 -> new Conv3x3(checkUnits(units, i));
-                case LAYER_KIND_AVG_POOL2 -> new AvgPool2();
-                case LAYER_KIND_FC -> new Dense(checkUnits(units, i));
-                default -> throw new IllegalArgumentException("model config: layers[" + i + "].kind "
-                        + ls.getKindValue() + " is not known");
-            });
-        }
-        io.spikestream.proto.v1.InputShape in = c.getInput();
-        return new ModelSpec(c.getArchitecture(), new InputShape(in.getChannels(), in.getHeight(), in.getWidth()),
-                layers, c.getTimesteps(), c.getLeak(), c.getThreshold(), c.getBnEps(), c.getBnMomentum(),
-                FramingSpec.fromProto(c.getFraming()), c.getClassNamesList());
-    }
-
-    private static int checkUnits(int units, int i) {
-        if (units < 1 || units > 65536) {
-            throw new IllegalArgumentException("model config: layers[" + i + "].units " + Integer.toUnsignedString(units)
-                    + " outside 1..65536");
-        }
-        return units;
     }
 
     static int product(int[] shape) {

@@ -69,15 +69,6 @@ class ModelSpecTest {
     }
 
     @Test
-    void roundTripsThroughProto() {
-        ModelSpec s = TinyNets.spec("c4-p2-c8-f16", 10, 12, 7, 3).withLeak(0.9f);
-        assertThat(ModelSpec.fromProto(s.toProto())).isEqualTo(s);
-        assertThatThrownBy(() -> ModelSpec.fromProto(s.toProto().toBuilder().setLayers(0,
-                io.spikestream.proto.v1.LayerSpec.newBuilder().setKindValue(9).setUnits(3)).build()))
-                .hasMessageContaining("layers[0].kind");
-    }
-
-    @Test
     void initIsXavierUniformWithGainTwoAndDeterministic() {
         ModelSpec s = TinyNets.spec("c16-p2-f32", 8, 8, 4, 5);
         BnntParams a = BnntParams.init(s, 42);

@@ -1,5 +1,6 @@
 package io.spikestream.stream;
 
+import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,9 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}
  * @param applicationId    Kafka Streams {@code application.id} (consumer group, internal topic prefix)
- * @param inputTopic       EventPackets keyed by camera id
- * @param outputTopic      Classifications keyed by camera id
- * @param deadLetterTopic  malformed input records, original bytes, reason in headers
+ * @param topics           events in, classifications out, dead letters (names configurable, types fixed)
  * @param threads          stream threads of this instance
  * @param stateDir         Kafka Streams state directory; null for Kafka's default
  * @param idleGrace        wall-clock time after a camera's last record at which its partial frame closes
@@ -26,14 +25,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param engine           inference engine
  * @param kafkaProperties  extra Kafka Streams / client properties (override the defaults set here)
  */
-public record AppConfig(String bootstrapServers, String applicationId, String inputTopic, String outputTopic,
-                        String deadLetterTopic, int threads, Path stateDir, Duration idleGrace,
-                        ExitOverrides exit, EngineKind engine, Map<String, String> kafkaProperties) {
+public record AppConfig(String bootstrapServers, String applicationId, Topics topics, int threads, Path stateDir,
+                        Duration idleGrace, ExitOverrides exit, EngineKind engine, Map<String, String> kafkaProperties) {
 
     public static final String DEFAULT_APPLICATION_ID = "spikestream-classifier";
-    public static final String DEFAULT_INPUT_TOPIC = "dvs-events";
-    public static final String DEFAULT_OUTPUT_TOPIC = "classifications";
-    public static final String DEFAULT_DEAD_LETTER_TOPIC = "dvs-events-dlq";
     public static final Duration DEFAULT_IDLE_GRACE = Duration.ofMillis(500);
 
     /** Which network implementation runs the steps. */
@@ -79,13 +74,7 @@ public record AppConfig(String bootstrapServers, String applicationId, String in
     public AppConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         requireText("application id", applicationId);
-        requireText("input topic", inputTopic);
-        requireText("output topic", outputTopic);
-        requireText("dead-letter topic", deadLetterTopic);
-        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic) || outputTopic.equals(deadLetterTopic)) {
-            throw new IllegalArgumentException("input, output and dead-letter topics must differ: "
-                    + inputTopic + ", " + outputTopic + ", " + deadLetterTopic);
-        }
+        topics = topics == null ? Topics.defaults() : topics;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -105,65 +94,67 @@ public record AppConfig(String bootstrapServers, String applicationId, String in
 
     /** Defaults for everything but the bootstrap servers. */
     public static AppConfig defaults(String bootstrapServers) {
-        return new AppConfig(bootstrapServers, DEFAULT_APPLICATION_ID, DEFAULT_INPUT_TOPIC, DEFAULT_OUTPUT_TOPIC,
-                DEFAULT_DEAD_LETTER_TOPIC, 1, null, DEFAULT_IDLE_GRACE, ExitOverrides.NONE, EngineKind.SPARSE, Map.of());
+        return new AppConfig(bootstrapServers, DEFAULT_APPLICATION_ID, Topics.defaults(), 1, null, DEFAULT_IDLE_GRACE,
+                ExitOverrides.NONE, EngineKind.SPARSE, Map.of());
     }
 
     public AppConfig withApplicationId(String id) {
-        return new AppConfig(bootstrapServers, id, inputTopic, outputTopic, deadLetterTopic, threads, stateDir,
-                idleGrace, exit, engine, kafkaProperties);
+        return new AppConfig(bootstrapServers, id, topics, threads, stateDir, idleGrace, exit, engine,
+                kafkaProperties);
     }
 
-    public AppConfig withTopics(String input, String output, String deadLetters) {
-        return new AppConfig(bootstrapServers, applicationId, input, output, deadLetters, threads, stateDir,
-                idleGrace, exit, engine, kafkaProperties);
+    public AppConfig withTopics(Topics t) {
+        return new AppConfig(bootstrapServers, applicationId, t, threads, stateDir, idleGrace, exit, engine,
+                kafkaProperties);
     }
 
     public AppConfig withThreads(int n) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, n, stateDir,
+        return new AppConfig(bootstrapServers, applicationId, topics, n, stateDir,
                 idleGrace, exit, engine, kafkaProperties);
     }
 
     public AppConfig withStateDir(Path dir) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads, dir,
+        return new AppConfig(bootstrapServers, applicationId, topics, threads, dir,
                 idleGrace, exit, engine, kafkaProperties);
     }
 
     public AppConfig withIdleGrace(Duration grace) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+        return new AppConfig(bootstrapServers, applicationId, topics, threads,
                 stateDir, grace, exit, engine, kafkaProperties);
     }
 
     public AppConfig withExit(ExitOverrides overrides) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+        return new AppConfig(bootstrapServers, applicationId, topics, threads,
                 stateDir, idleGrace, overrides, engine, kafkaProperties);
     }
 
     public AppConfig withEngine(EngineKind kind) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+        return new AppConfig(bootstrapServers, applicationId, topics, threads,
                 stateDir, idleGrace, exit, kind, kafkaProperties);
     }
 
     public AppConfig withKafkaProperties(Map<String, String> props) {
-        return new AppConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, threads,
+        return new AppConfig(bootstrapServers, applicationId, topics, threads,
                 stateDir, idleGrace, exit, engine, props);
     }
+
+    /**
+     * Commit interval of the stream app unless the Kafka properties say otherwise. Under exactly-once a
+     * decision is visible to read_committed readers only when its transaction commits, so Kafka's
+     * exactly-once default of 100 ms would be most of the decision latency (stream-inference/README.md).
+     */
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 20;
 
     /**
      * The Kafka Streams properties: exactly-once v2, this config's ids and threads, then the extra
      * properties on top (so an operator can still choose, say, a different commit interval).
      */
-    /** Commit interval of the stream app unless the Kafka properties say otherwise. */
-    public static final int DEFAULT_COMMIT_INTERVAL_MS = 20;
-
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
-        // a decision is visible to read_committed readers only when its transaction commits: Kafka's
-        // exactly-once default of 100 ms made up most of the decision latency (demo p50 95 ms → 36 ms at 20 ms)
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(DEFAULT_COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         if (stateDir != null) {
@@ -177,7 +168,8 @@ public record AppConfig(String bootstrapServers, String applicationId, String in
     @Override
     public String toString() {
         return "AppConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId
-                + ", topics=" + inputTopic + " -> " + outputTopic + " (dead letters " + deadLetterTopic + ")"
+                + ", topics=" + topics.events() + " -> " + topics.classifications() + " (dead letters "
+                + topics.deadLetters() + ")"
                 + ", threads=" + threads + ", stateDir=" + stateDir + ", idleGrace=" + idleGrace.toMillis() + "ms"
                 + ", exit=" + exit + ", engine=" + engine + ", kafkaProperties=" + new TreeMap<>(kafkaProperties).keySet() + "]";
     }

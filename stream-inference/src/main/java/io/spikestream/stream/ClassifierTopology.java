@@ -9,7 +9,10 @@ import io.spikestream.snn.inference.SparseEngine;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.ClassifierProcessor;
 import io.spikestream.stream.processor.EpisodeRunner;
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,11 +20,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The stream app's topology: {@code input} (EventPacket by camera) → classifier with a changelogged
- * per-camera store → {@code output} (Classification by camera), and → {@code dead letters}.
+ * The stream app's topology: the events topic (EventPacket bytes by camera) → classifier with a
+ * changelogged per-camera store → the classifications topic, and → the dead-letter topic. Topics and
+ * their serdes come from {@link Topics}.
  */
 public final class ClassifierTopology {
-    public static final String SOURCE = "dvs-events-source";
+    public static final String SOURCE = "events-source";
     public static final String PROCESSOR = "classifier";
     public static final String OUTPUT_SINK = "classifications-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -44,16 +48,20 @@ public final class ClassifierTopology {
         StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled()
-                .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
+                .withLoggingEnabled(Map.of("cleanup.policy", "compact"));
+        Topics topics = config.topics();
+        Topic<String, byte[]> in = topics.events();
         Topology t = new Topology();
-        t.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), config.inputTopic());
+        t.addSource(SOURCE, in.keyDeserializer(), in.valueDeserializer(), in.name());
         t.addProcessor(PROCESSOR, () -> new ClassifierProcessor(STORE, OUTPUT_SINK, DEAD_LETTER_SINK,
                 clock -> new EpisodeRunner(model, engine, policy, metrics, clock, ClassifierTopology::wallClockNs,
                         RUNTIME_CACHE),
                 metrics, config.idleGrace()), SOURCE);
         t.addStateStore(store, PROCESSOR);
-        t.addSink(OUTPUT_SINK, config.outputTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
-        t.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
+        t.addSink(OUTPUT_SINK, topics.classifications().name(), topics.classifications().keySerializer(),
+                topics.classifications().valueSerializer(), PROCESSOR);
+        t.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), topics.deadLetters().keySerializer(),
+                topics.deadLetters().valueSerializer(), PROCESSOR);
         return t;
     }
 

@@ -4,22 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.events.EventBatch;
-import io.spikestream.events.PacketCodec;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.stream.metrics.StreamMetrics;
-import io.spikestream.stream.processor.DeadLetters;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.DeadLetterHeaders;
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -33,7 +35,7 @@ class ClassifierTopologyTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> in;
-    private TestOutputTopic<String, byte[]> out;
+    private TestOutputTopic<String, Classification> out;
     private TestOutputTopic<String, byte[]> dlq;
     private AppConfig config;
 
@@ -43,9 +45,13 @@ class ClassifierTopologyTest {
         p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/ttd-" + System.nanoTime());
         driver = new TopologyTestDriver(ClassifierTopology.buildTopology(config, model, new StreamMetrics(registry)), p,
                 Instant.ofEpochMilli(1_000_000));
-        in = driver.createInputTopic(config.inputTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        out = driver.createOutputTopic(config.outputTopic(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        dlq = driver.createOutputTopic(config.deadLetterTopic(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        Topics topics = config.topics();
+        in = driver.createInputTopic(topics.events().name(), topics.events().keySerializer(),
+                topics.events().valueSerializer());
+        Topic<String, Classification> cls = topics.classifications();
+        out = driver.createOutputTopic(cls.name(), cls.keyDeserializer(), cls.valueDeserializer());
+        dlq = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keyDeserializer(),
+                topics.deadLetters().valueDeserializer());
     }
 
     @AfterEach
@@ -63,26 +69,21 @@ class ClassifierTopologyTest {
 
     private List<Classification> classifications() {
         List<Classification> cs = new ArrayList<>();
-        for (TestRecord<String, byte[]> r : out.readRecordsToList()) {
-            try {
-                Classification c = Classification.parseFrom(r.value());
-                assertThat(r.key()).isEqualTo(c.getCameraId());
-                cs.add(c);
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new AssertionError(e);
-            }
+        for (TestRecord<String, Classification> r : out.readRecordsToList()) {
+            assertThat(r.key()).isEqualTo(r.value().getCameraId());
+            cs.add(r.value());
         }
         return cs;
     }
 
-    private OfflineReference.Decision offline(EventBatch sample) {
+    private OfflineReference.Expected offline(EventBatch sample) {
         return OfflineReference.decide(model, ClassifierTopology.engine(config, model),
                 ClassifierTopology.exitPolicy(config, model), sample);
     }
 
-    private static void assertSame(Classification c, OfflineReference.Decision d) {
+    private static void assertSame(Classification c, OfflineReference.Expected d) {
         assertThat(c.getStepsUsed()).isEqualTo(d.steps());
-        assertThat(c.getExitReason()).isEqualTo(d.reason());
+        assertThat(ClassificationMapper.fromProto(c).exit()).isEqualTo(d.reason());
         assertThat(c.getPredictedClass()).isEqualTo(d.predicted());
         float[] scores = new float[c.getScoresCount()];
         for (int i = 0; i < scores.length; i++) {
@@ -136,11 +137,11 @@ class ClassifierTopologyTest {
         AppConfig base = AppConfig.defaults("unused:9092");
         io.spikestream.snn.exit.ExitPolicy early = ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false)), model);
-        assertThat(early.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(early.check(sure, 1)).isEqualTo(ExitDecision.CONFIDENCE);
         io.spikestream.snn.exit.ExitPolicy late = ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, 2)), model);
-        assertThat(late.check(sure, 1)).isNull();
-        assertThat(late.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(late.check(sure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(late.check(sure, 2)).isEqualTo(ExitDecision.CONFIDENCE);
         int t = model.spec().timesteps();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassifierTopology.exitPolicy(
                 base.withExit(new AppConfig.ExitOverrides(0.5f, null, null, false, t + 1)), model))
@@ -257,14 +258,14 @@ class ClassifierTopologyTest {
         in.pipeInput("cam", ps.get(0).toByteArray());
         byte[] garbage = {0x0a, (byte) 0xff, 0x01};
         in.pipeInput("cam", garbage);
-        EventPacket wrongGeometry = PacketCodec.encode(Samples.random(new SensorGeometry(34, 34), 10, 0, 100, 1))
-                .setCameraId("cam").build();
+        EventPacket wrongGeometry = Samples.livePackets("cam", Samples.random(new SensorGeometry(34, 34), 10, 0, 100, 1),
+                10).get(0);
         in.pipeInput("cam", wrongGeometry.toByteArray());
         EventPacket truncated = ps.get(1).toBuilder().setEventCount(ps.get(1).getEventCount() + 1).build();
         in.pipeInput("cam", truncated.toByteArray());
         in.pipeInput("other", ps.get(1).toByteArray()); // key says other, packet says cam
-        EventPacket backwards = PacketCodec.encode(Samples.random(TestModels.SENSOR, 5, 0, 1, 9)).setCameraId("cam")
-                .setReplay(ps.get(1).getReplay()).build();
+        EventPacket backwards = Samples.livePackets("cam", Samples.random(TestModels.SENSOR, 5, 0, 1, 9), 5).get(0)
+                .toBuilder().setReplay(ps.get(1).getReplay()).build();
         for (int i = 1; i < ps.size(); i++) {
             if (i == 2) {
                 in.pipeInput("cam", backwards.toByteArray());
@@ -273,13 +274,13 @@ class ClassifierTopologyTest {
         }
         in.pipeInput("cam", (byte[]) null);
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
-        assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.KIND))
+        assertThat(dead).extracting(r -> DeadLetterHeaders.header(r.headers(), DeadLetterHeaders.KIND))
                 .containsExactly("unparseable", "wrong-geometry", "bad-packet", "camera-mismatch", "time-backwards", "unparseable");
         assertThat(dead.get(0).value()).isEqualTo(garbage);
-        assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.REASON)).contains("34x34").contains("16x16");
-        assertThat(DeadLetters.header(dead.get(2).headers(), DeadLetters.REASON)).contains("event_count");
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.TOPIC)).isEqualTo("dvs-events");
-        assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.OFFSET)).isEqualTo("1");
+        assertThat(DeadLetterHeaders.header(dead.get(1).headers(), DeadLetterHeaders.REASON)).contains("34x34").contains("16x16");
+        assertThat(DeadLetterHeaders.header(dead.get(2).headers(), DeadLetterHeaders.REASON)).contains("event_count");
+        assertThat(DeadLetterHeaders.header(dead.get(0).headers(), DeadLetterHeaders.TOPIC)).isEqualTo(Topics.DEFAULT_EVENTS);
+        assertThat(DeadLetterHeaders.header(dead.get(0).headers(), DeadLetterHeaders.OFFSET)).isEqualTo("1");
         List<Classification> cs = classifications();
         assertThat(cs).hasSize(1);
         assertSame(cs.get(0), offline(s));

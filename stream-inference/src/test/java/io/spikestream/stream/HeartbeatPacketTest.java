@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.PacketCodec;
+import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -44,12 +46,14 @@ class HeartbeatPacketTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         driver = new TopologyTestDriver(ClassifierTopology.buildTopology(config, TestModels.tiny(), new StreamMetrics(registry)),
                 p, Instant.ofEpochMilli(1_000_000));
-        TestInputTopic<String, byte[]> in = driver.createInputTopic(config.inputTopic(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer());
-        TestOutputTopic<String, byte[]> out = driver.createOutputTopic(config.outputTopic(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer());
-        TestOutputTopic<String, byte[]> dlq = driver.createOutputTopic(config.deadLetterTopic(), Serdes.String().deserializer(),
-                Serdes.ByteArray().deserializer());
+        Topics topics = config.topics();
+        TestInputTopic<String, byte[]> in = driver.createInputTopic(topics.events().name(), topics.events().keySerializer(),
+                topics.events().valueSerializer());
+        Topic<String, Classification> cls = topics.classifications();
+        TestOutputTopic<String, Classification> out = driver.createOutputTopic(cls.name(), cls.keyDeserializer(),
+                cls.valueDeserializer());
+        TestOutputTopic<String, byte[]> dlq = driver.createOutputTopic(topics.deadLetters().name(),
+                topics.deadLetters().keyDeserializer(), topics.deadLetters().valueDeserializer());
 
         EventBatch s = Samples.random(TestModels.SENSOR, 30, 10_000, 600, 4); // all inside frame 0
         for (EventPacket e : Samples.livePackets("live", s, 10)) {

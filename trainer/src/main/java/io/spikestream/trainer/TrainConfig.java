@@ -4,8 +4,8 @@ import io.spikestream.trainer.data.Augmentation;
 import java.time.Duration;
 
 /**
- * Optimisation settings (DESIGN.md §3: SGD momentum 0.9, weight decay 1e-4, learning rate ÷10 at
- * 50 %, 70 % and 90 % of the epochs).
+ * Optimisation settings: SGD with momentum 0.9 and weight decay 1e-4, the learning rate divided by
+ * 10 at 50 %, 70 % and 90 % of the epochs.
  *
  * @param epochs        epochs to run; with a time budget, the most epochs to run
  * @param loaderThreads threads that assemble (and augment) batches ahead of the training loop
@@ -37,16 +37,20 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float m
         augmentation = augmentation == null ? Augmentation.NONE : augmentation;
     }
 
-    /** Without a time budget. */
-    public TrainConfig(int epochs, int batchSize, float learningRate, float momentum, float weightDecay, long seed,
-            Augmentation augmentation, int loaderThreads) {
-        this(epochs, batchSize, learningRate, momentum, weightDecay, seed, augmentation, loaderThreads, null);
+    /** Momentum {@link #MOMENTUM}, weight decay {@link #WEIGHT_DECAY}, no augmentation, one loader thread, no budget. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate).momentum(momentum)
+                .weightDecay(weightDecay).seed(seed).augmentation(augmentation).loaderThreads(loaderThreads)
+                .timeBudget(timeBudget);
     }
 
     /** The same settings for another epoch count (the learning-rate schedule follows it). */
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(n, batchSize, learningRate, momentum, weightDecay, seed, augmentation, loaderThreads,
-                timeBudget);
+        return toBuilder().epochs(n).build();
     }
 
     /** The learning rate of epoch {@code epoch} (0-based): ÷10 at each of 50 %, 70 %, 90 % of the epochs. */
@@ -58,5 +62,72 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, float m
             }
         }
         return lr;
+    }
+
+    /** Builds a {@link TrainConfig}; the checks are the record's. */
+    public static final class Builder {
+        private int epochs = 60;
+        private int batchSize = 32;
+        private float learningRate = 0.1f;
+        private float momentum = MOMENTUM;
+        private float weightDecay = WEIGHT_DECAY;
+        private long seed = 42;
+        private Augmentation augmentation = Augmentation.NONE;
+        private int loaderThreads = 1;
+        private Duration timeBudget;
+
+        private Builder() {
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder momentum(float v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder weightDecay(float v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder augmentation(Augmentation v) {
+            augmentation = v;
+            return this;
+        }
+
+        public Builder loaderThreads(int v) {
+            loaderThreads = v;
+            return this;
+        }
+
+        /** Null for none. */
+        public Builder timeBudget(Duration v) {
+            timeBudget = v;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(epochs, batchSize, learningRate, momentum, weightDecay, seed, augmentation,
+                    loaderThreads, timeBudget);
+        }
     }
 }

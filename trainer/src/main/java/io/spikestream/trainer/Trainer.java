@@ -3,6 +3,7 @@ package io.spikestream.trainer;
 import io.spikestream.trainer.backend.Backend;
 import io.spikestream.trainer.data.BatchAssembler;
 import io.spikestream.trainer.data.FramedSet;
+import io.spikestream.trainer.eval.Evaluator;
 import io.spikestream.trainer.net.BpttNetwork;
 import java.util.ArrayDeque;
 import java.util.Deque;

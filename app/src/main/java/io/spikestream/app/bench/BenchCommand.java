@@ -1,18 +1,23 @@
 package io.spikestream.app.bench;
 
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.CommitIntervalOption;
+import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
-import io.spikestream.simulator.bench.BenchConfig;
-import io.spikestream.simulator.bench.BenchResult;
-import io.spikestream.simulator.bench.LatencyBench;
-import io.spikestream.simulator.bench.LoadResult;
-import io.spikestream.simulator.bench.ModelInfo;
-import io.spikestream.simulator.replay.ProducerSettings;
-import io.spikestream.simulator.replay.RecordingSource;
-import io.spikestream.simulator.replay.ReplayConfig;
-import io.spikestream.simulator.report.Report;
+import io.spikestream.app.replay.ProducerOptions;
+import io.spikestream.app.replay.ReplayOptions;
+import io.spikestream.bench.BenchConfig;
+import io.spikestream.bench.BenchResult;
+import io.spikestream.bench.LatencyBench;
+import io.spikestream.bench.LoadResult;
+import io.spikestream.bench.ModelInfo;
+import io.spikestream.bench.report.Report;
+import io.spikestream.replay.RecordingSource;
+import io.spikestream.replay.ReplayConfig;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +44,7 @@ import picocli.CommandLine.Option;
             "finds the knee. Writes report.json and report.html (offline plots)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -67,11 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Run these camera counts in turn and report the knee (overrides --cameras).")
     List<Integer> sweep;
 
-    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = Converters.DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "D", converter = DurationConverter.class,
             description = "Replay time per load (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = Converters.DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = DurationConverter.class,
             description = "Before each load's measured run, replay W at that load and let it drain: warms the "
                     + "JIT and the pipeline so a cold start's backlog is not measured; 0 skips it (default: ${DEFAULT-VALUE}).")
     Duration warmup;
@@ -85,11 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, two thirds of an N-MNIST recording: decisions keep up with the scene).")
     double p99BoundMs;
 
-    @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = Converters.DurationConverter.class,
+    @Option(names = "--drain-timeout", defaultValue = "30s", paramLabel = "D", converter = DurationConverter.class,
             description = "Wait this long after a replay for outstanding classifications (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--classifications-topic", defaultValue = "classifications", paramLabel = "TOPIC",
+    @Option(names = "--classifications-topic", defaultValue = Topics.DEFAULT_CLASSIFICATIONS, paramLabel = "TOPIC",
             description = "Output topic of the stream app (default: ${DEFAULT-VALUE}).")
     String classificationsTopic;
 
@@ -101,10 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Stream threads of the --embedded app (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "20", paramLabel = "MS",
-            description = {"Commit interval of the embedded stream app. Under exactly-once a decision is visible once its",
-                "transaction commits, so this bounds part of the latency (default: ${DEFAULT-VALUE}, as serve)."})
-    int commitIntervalMs;
+    @Mixin
+    CommitIntervalOption commitInterval;
 
     @Mixin
     ReplayOptions replay;
@@ -117,43 +120,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> loads = sweep == null || sweep.isEmpty() ? List.of(cameras) : sweep;
-        ReplayConfig replayConfig;
-        try {
-            replayConfig = replay.toConfig(1, duration, "bench-");
-            if (duration.isZero()) {
-                throw new IllegalArgumentException("--duration must be positive");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        PrintWriter err = spec.commandLine().getErr();
+        ReplayConfig replayConfig = replayConfig();
         BnntModel bnnt = CheckpointCodec.read(model);
         ModelInfo info = ModelInfos.of(bnnt, model);
         RecordingSource source = RecordingSource.open(replay.data, replay.dataKind);
+        PrintWriter err = spec.commandLine().getErr();
         if (!source.classNames().isEmpty() && !source.classNames().equals(info.classNames())) {
             err.println("bench: warning: data classes " + source.classNames() + " differ from the model's "
                     + info.classNames() + "; accuracy compares class indices");
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("embedded", target.embedded);
-        if (target.embedded) {
-            extra.put("stream_threads", streamThreads);
-            extra.put("commit_interval_ms", commitIntervalMs);
-        }
-        extra.put("partitions", partitions);
-        BenchResult result;
         StderrBenchListener listener = new StderrBenchListener(err, "bench");
+        BenchResult result;
         try {
+            BenchConfig config = config(source, info, replayConfig);
             if (target.embedded) {
                 listener.message("starting an embedded broker and stream app");
-                try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(bnnt, partitions, streamThreads, commitIntervalMs)) {
-                    result = LatencyBench.run(config(source, replayConfig, pipeline.bootstrapServers(), loads, info, extra),
-                            listener);
-                }
+                result = BenchRunner.runEmbedded(config,
+                        new BenchRunner.Embedded(bnnt, partitions, streamThreads, commitInterval.commitIntervalMs), listener);
             } else {
-                result = LatencyBench.run(config(source, replayConfig, target.bootstrapServers, loads, info, extra),
-                        listener);
+                result = LatencyBench.run(config, listener);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -175,14 +160,37 @@ public final class BenchCommand implements Callable<Integer> {
         return SpikestreamCli.EXIT_OK;
     }
 
-    private BenchConfig config(RecordingSource source, ReplayConfig replayConfig, String bootstrap, List<Integer> loads,
-                               ModelInfo info, Map<String, Object> extra) {
-        ProducerSettings settings = producer.toSettings(bootstrap);
-        return new BenchConfig(source, replayConfig, settings, loads, warmup, drainTimeout, p99BoundMs,
-                classificationsTopic, partitions, info, extra);
+    private ReplayConfig replayConfig() {
+        try {
+            ReplayConfig c = replay.toConfig(1, duration, "bench-");
+            if (duration.isZero()) {
+                throw new IllegalArgumentException("--duration must be positive");
+            }
+            return c;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
-    static void printSummary(PrintWriter out, BenchResult r) {
+    /** The options as a bench configuration (an embedded run points the producer at its own broker). */
+    private BenchConfig config(RecordingSource source, ModelInfo info, ReplayConfig replayConfig) {
+        List<Integer> loads = sweep == null || sweep.isEmpty() ? List.of(cameras) : sweep;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("embedded", target.embedded);
+        if (target.embedded) {
+            extra.put("stream_threads", streamThreads);
+            extra.put("commit_interval_ms", commitInterval.commitIntervalMs);
+        }
+        extra.put("partitions", partitions);
+        String bootstrap = target.embedded ? "embedded" : target.bootstrapServers;
+        return BenchConfig.builder(source, info).replay(replayConfig).producer(producer.toSettings(bootstrap))
+                .loads(loads).warmup(warmup).drainTimeout(drainTimeout).p99BoundMs(p99BoundMs)
+                .classifications(Topics.classifications(classificationsTopic)).partitions(partitions)
+                .configuration(extra).build();
+    }
+
+    /** The per-load table (and the knee of a sweep) that {@code bench} and {@code demo} print. */
+    public static void printSummary(PrintWriter out, BenchResult r) {
         out.printf(Locale.ROOT, "%-8s %12s %12s %9s %9s %9s %9s %9s %9s %9s %7s%n", "cameras", "offered ev/s",
                 "achieved", "classif.", "expected", "accuracy", "steps", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
         for (LoadResult l : r.loads()) {

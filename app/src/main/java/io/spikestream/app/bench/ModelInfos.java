@@ -1,6 +1,6 @@
 package io.spikestream.app.bench;
 
-import io.spikestream.simulator.bench.ModelInfo;
+import io.spikestream.bench.ModelInfo;
 import io.spikestream.snn.BnntModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,9 +18,7 @@ public final class ModelInfos {
         d.put("framing", model.spec().framing().describe());
         d.put("confidence_threshold", model.earlyExit().confidenceThreshold());
         d.put("min_steps", model.earlyExit().minSteps());
-        if (model.provenance() != null) {
-            d.put("trained_on", model.provenance().getDataset());
-        }
+        d.put("trained_on", model.provenance().dataset());
         return new ModelInfo(model.modelId(), model.spec().classNames(), model.spec().timesteps(), d);
     }
 }

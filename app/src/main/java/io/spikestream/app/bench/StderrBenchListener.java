@@ -1,6 +1,6 @@
 package io.spikestream.app.bench;
 
-import io.spikestream.simulator.bench.BenchListener;
+import io.spikestream.bench.BenchListener;
 import java.io.PrintWriter;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package io.spikestream.app.events;
 
+import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.cli.ProgressBar;
 import io.spikestream.events.emulator.Cifar10DvsProtocol;
@@ -10,10 +11,7 @@ import io.spikestream.events.emulator.EmulationSummary;
 import io.spikestream.events.emulator.ImageSetEmulator;
 import io.spikestream.events.emulator.MovingDigitsProtocol;
 import io.spikestream.events.emulator.Skipped;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +35,7 @@ import picocli.CommandLine.Option;
             "Deterministic for a seed, whatever the thread count."})
 public final class EmulateCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -181,17 +179,6 @@ public final class EmulateCommand implements Callable<Integer> {
 
     /** The shared progress bar, drawn on this command's stderr so that tests can capture it. */
     private static ProgressBar bar(PrintWriter err, String title, long total) {
-        OutputStream toWriter = new OutputStream() {
-            @Override
-            public void write(int b) {
-                err.write(b & 0xFF); // the bar draws ASCII only
-            }
-
-            @Override
-            public void flush() {
-                err.flush();
-            }
-        };
-        return new ProgressBar(new PrintStream(toWriter, true, StandardCharsets.US_ASCII), title, total, System.console() != null);
+        return ProgressBar.on(err, title, total);
     }
 }

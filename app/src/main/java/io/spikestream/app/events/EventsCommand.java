@@ -1,6 +1,7 @@
 package io.spikestream.app.events;
 
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.HelpOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Work with event recordings: decode, inspect, emulate.")
 public final class EventsCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

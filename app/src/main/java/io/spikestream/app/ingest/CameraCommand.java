@@ -1,21 +1,17 @@
 package io.spikestream.app.ingest;
 
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.Converters;
+import io.spikestream.app.cli.DurationConverter;
+import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
-import io.spikestream.events.EventBatch;
-import io.spikestream.events.dataset.Dataset;
-import io.spikestream.events.dataset.DatasetKind;
-import io.spikestream.events.dataset.Sample;
 import io.spikestream.events.io.Aedat4Writer;
-import io.spikestream.events.io.Recordings;
 import io.spikestream.ingest.camera.CameraTimeline;
 import io.spikestream.ingest.camera.DvTcpCamera;
 import io.spikestream.ingest.camera.Recording;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +30,7 @@ import picocli.CommandLine.Option;
             "paced by their timestamps. Waits for a client (e.g. spikestream ingest dv-tcp://HOST:PORT) before it starts."})
 public final class CameraCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +42,7 @@ public final class CameraCommand implements Callable<Integer> {
             description = "Where to listen (default: ${DEFAULT-VALUE}).")
     String serve;
 
-    @Option(names = "--speed", defaultValue = "1", paramLabel = "X|max", converter = io.spikestream.app.bench.Converters.SpeedConverter.class,
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "X|max", converter = Converters.SpeedConverter.class,
             description = "Multiple of real time, or max (default: ${DEFAULT-VALUE}).")
     double speed;
 
@@ -65,7 +61,7 @@ public final class CameraCommand implements Callable<Integer> {
     @Option(names = "--compression", defaultValue = "lz4", paramLabel = "none|lz4|zstd", description = "Packet compression (default: ${DEFAULT-VALUE}).")
     String compression;
 
-    @Option(names = "--duration", paramLabel = "D", converter = io.spikestream.app.bench.Converters.DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
             description = "Stop after this long (e.g. 30s).")
     Duration duration;
 
@@ -91,7 +87,7 @@ public final class CameraCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gap-ms and --limit must be >= 0, --packet-us >= 1");
         }
         PrintWriter err = spec.commandLine().getErr();
-        List<Recording> recordings = load(data, limit);
+        List<Recording> recordings = Recording.load(data, limit);
         CameraTimeline timeline = new CameraTimeline(recordings, System.currentTimeMillis() * 1000, gapMs * 1000, loop);
         long start = System.nanoTime();
         AtomicBoolean stopped = new AtomicBoolean();
@@ -145,23 +141,5 @@ public final class CameraCommand implements Callable<Integer> {
             }
         }
         return SpikestreamCli.EXIT_OK;
-    }
-
-    /** A recording, or the samples of a data set (at most {@code limit}, 0 = all). */
-    public static List<Recording> load(Path path, int limit) {
-        List<Recording> out = new ArrayList<>();
-        if (Files.isRegularFile(path)) {
-            out.add(new Recording(String.valueOf(path.getFileName()), -1, Recordings.readAll(path)));
-            return out;
-        }
-        Dataset ds = Dataset.open(path, DatasetKind.AUTO);
-        for (Sample s : ds.samples()) {
-            if (limit > 0 && out.size() >= limit) {
-                break;
-            }
-            EventBatch e = Recordings.readAll(s.path());
-            out.add(new Recording(s.id(), s.label(), e));
-        }
-        return out;
     }
 }

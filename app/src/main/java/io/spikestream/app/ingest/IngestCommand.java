@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.DurationConverter;
+import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.replay.ProducerOptions;
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.io.RecordingFormat;
 import io.spikestream.ingest.Ingest;
@@ -14,8 +18,8 @@ import io.spikestream.ingest.IngestListener;
 import io.spikestream.ingest.Overflow;
 import io.spikestream.ingest.SourceConfig;
 import io.spikestream.ingest.SourceStats;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
 import io.spikestream.stream.metrics.MetricsServer;
+import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +50,7 @@ import picocli.CommandLine.Parameters;
             "Stops on Ctrl-C/SIGTERM (sending what was read), after --duration, or when every source has ended."})
 public final class IngestCommand implements Callable<Integer> {
     @Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +64,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "Start an in-process Kafka broker (and the topic) instead; for trials and measurements.")
     boolean embedded;
 
-    @Option(names = "--topic", defaultValue = IngestConfig.DEFAULT_TOPIC, description = "Events topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", defaultValue = Topics.DEFAULT_EVENTS, description = "Events topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--camera", paramLabel = "ID", description = "Camera id of the next source without camera= (repeatable, in source order).")
@@ -99,7 +104,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--reconnect-max-ms", defaultValue = "5000", paramLabel = "MS", description = "Longest wait between TCP reconnection attempts (default: ${DEFAULT-VALUE}).")
     long reconnectMaxMs;
 
-    @Option(names = "--duration", paramLabel = "D", converter = io.spikestream.app.bench.Converters.DurationConverter.class,
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
             description = "Stop after this long (e.g. 30s); default: until stopped or every source has ended.")
     Duration duration;
 
@@ -110,7 +115,7 @@ public final class IngestCommand implements Callable<Integer> {
     int metricsPort;
 
     @Mixin
-    io.spikestream.app.bench.ProducerOptions producer;
+    ProducerOptions producer;
 
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
     boolean json;
@@ -143,20 +148,21 @@ public final class IngestCommand implements Callable<Integer> {
             String bootstrap = bootstrapServers;
             if (embedded) {
                 broker = EmbeddedKafkaBroker.start();
-                broker.createTopic(config.topic(), Math.max(1, config.sources().size()));
+                broker.createTopic(config.topic().name(), Math.max(1, config.sources().size()));
                 bootstrap = broker.bootstrapServers();
-                err.println("ingest: embedded Kafka broker at " + bootstrap + ", topic " + config.topic());
+                err.println("ingest: embedded Kafka broker at " + bootstrap + ", topic " + config.topic().name());
             }
             Properties props = producer.toSettings(bootstrap).toProperties();
             if (!producer.hasProperty(ProducerConfig.CLIENT_ID_CONFIG)) {
                 props.put(ProducerConfig.CLIENT_ID_CONFIG, "spikestream-ingest");
             }
-            try (KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(props)) {
+            try (KafkaProducer<String, byte[]> kafka = new KafkaProducer<>(props, config.topic().keySerializer(),
+                    config.topic().valueSerializer())) {
                 try {
                     // fail now, not at the first packet, when the broker or the topic is missing
-                    kafka.partitionsFor(config.topic());
-                } catch (org.apache.kafka.common.KafkaException e) {
-                    throw new IllegalStateException("topic " + config.topic() + " on " + bootstrap + ": " + e.getMessage(), e);
+                    kafka.partitionsFor(config.topic().name());
+                } catch (KafkaException e) {
+                    throw new IllegalStateException("topic " + config.topic().name() + " on " + bootstrap + ": " + e.getMessage(), e);
                 }
                 ingest = Ingest.start(config, kafka, new StderrListener(err), registry);
                 Ingest running = ingest;
@@ -165,7 +171,7 @@ public final class IngestCommand implements Callable<Integer> {
                 }
                 for (SourceStats s : ingest.sources()) {
                     err.printf(Locale.ROOT, "ingest: %s -> camera %s on %s (overflow %s)%n", s.config().spec().uri(),
-                            s.config().camera(), config.topic(), s.config().overflow().id());
+                            s.config().camera(), config.topic().name(), s.config().overflow().id());
                 }
                 if (metrics != null) {
                     err.println("ingest: metrics at http://" + metricsHost + ":" + metrics.port() + "/metrics");

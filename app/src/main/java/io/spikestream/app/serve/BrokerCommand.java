@@ -1,14 +1,17 @@
 package io.spikestream.app.serve;
 
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
+import io.spikestream.app.cli.ShutdownSignal;
+import io.spikestream.broker.EmbeddedKafkaBroker;
+import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,15 +24,15 @@ import picocli.CommandLine.Option;
 @Command(name = "broker",
         description = {"Run a single-node KRaft Kafka broker on 127.0.0.1 until stopped (Ctrl-C or SIGTERM).",
                 "Prints its bootstrap address (host:port) on stdout; data lives in a temporary directory that is removed on exit."})
-public final class BrokerCommand implements java.util.concurrent.Callable<Integer> {
+public final class BrokerCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--topic", paramLabel = "NAME[:PARTITIONS]",
-            description = "Create this topic at start (repeatable), e.g. dvs-events:4. Default partitions: 1.")
+            description = "Create this topic at start (repeatable), e.g. " + Topics.DEFAULT_EVENTS + ":4. Default partitions: 1.")
     List<String> topics = List.of();
 
     @Option(names = "--run-for", paramLabel = "SECONDS",
@@ -45,14 +48,8 @@ public final class BrokerCommand implements java.util.concurrent.Callable<Intege
         if (runForSeconds != null && runForSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--run-for must be >= 0, got " + runForSeconds);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        Thread hook = new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "spikestream-broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (ShutdownSignal stop = ShutdownSignal.install("broker", Duration.ofSeconds(30));
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             wanted.forEach(broker::createTopic);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -64,22 +61,13 @@ public final class BrokerCommand implements java.util.concurrent.Callable<Intege
                 out.println(broker.bootstrapServers());
                 out.flush();
             }
-            spec.commandLine().getErr().println("broker running at " + broker.bootstrapServers() + "; stop with Ctrl-C or SIGTERM");
-            spec.commandLine().getErr().flush();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("broker running at " + broker.bootstrapServers() + "; stop with Ctrl-C or SIGTERM");
+            err.flush();
             if (runForSeconds == null) {
-                stopped.await();
+                stop.await();
             } else {
-                stopped.await(runForSeconds, TimeUnit.SECONDS);
-            }
-        } finally {
-            // not stopped by a signal: close here and drop the hook so it does not run twice
-            if (stopped.getCount() > 0) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is already running; it closes the broker
-                }
-                broker.close();
+                stop.await(Duration.ofSeconds(runForSeconds));
             }
         }
         return SpikestreamCli.EXIT_OK;

@@ -1,29 +1,26 @@
 package io.spikestream.app.serve;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.HelpOption;
+import io.spikestream.app.cli.ShutdownSignal;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
-import io.spikestream.stream.ClassifierApp;
+import io.spikestream.stream.ClassifierServer;
 import io.spikestream.stream.config.ServeSettings;
-import io.spikestream.stream.metrics.MetricsServer;
+import io.spikestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +37,7 @@ import picocli.CommandLine.Option;
                         + " see stream-inference/README.md."})
 public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    io.spikestream.app.cli.HelpOption help;
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,13 +54,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--application-id", description = "Kafka Streams application id (default spikestream-classifier).")
     String applicationId;
 
-    @Option(names = "--input-topic", description = "EventPacket topic (default dvs-events).")
+    @Option(names = "--input-topic", description = "EventPacket topic (default " + Topics.DEFAULT_EVENTS + ").")
     String inputTopic;
 
-    @Option(names = "--output-topic", description = "Classification topic (default classifications).")
+    @Option(names = "--output-topic", description = "Classification topic (default " + Topics.DEFAULT_CLASSIFICATIONS + ").")
     String outputTopic;
 
-    @Option(names = "--dead-letter-topic", description = "Topic for malformed records (default dvs-events-dlq).")
+    @Option(names = "--dead-letter-topic", description = "Topic for malformed records (default " + Topics.DEFAULT_DEAD_LETTERS + ").")
     String deadLetterTopic;
 
     @Option(names = "--threads", description = "Stream threads (default 1).")
@@ -111,48 +108,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServeSettings settings = settings();
+        BnntModel model = CheckpointCodec.read(settings.model());
         PrintWriter err = spec.commandLine().getErr();
-        BnntModel bnnt = CheckpointCodec.read(settings.model());
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        ClassifierApp app = ClassifierApp.start(settings.app(), bnnt, registry);
-        MetricsServer metrics = null;
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            app.close();
-        }, "spikestream-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            if (settings.metricsPort() >= 0) {
-                metrics = MetricsServer.start(settings.metricsHost(), settings.metricsPort(), registry, app::healthy);
-            }
-            err.println("serving model " + (bnnt.modelId().isEmpty() ? settings.model() : bnnt.modelId()) + " ("
-                    + bnnt.spec().framing().describe() + ", T=" + bnnt.spec().timesteps() + ") on " + settings.app().bootstrapServers()
-                    + ": " + settings.app().inputTopic() + " -> " + settings.app().outputTopic()
-                    + (metrics == null ? "" : "; metrics at http://" + settings.metricsHost() + ":" + metrics.port() + "/metrics"));
+        long deadline = runForSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
+        // Kafka Streams takes up to 30 s to commit and close
+        try (ShutdownSignal stop = ShutdownSignal.install("serve", Duration.ofSeconds(60));
+             ClassifierServer server = ClassifierServer.start(settings, model)) {
+            err.println(server.describe());
             err.flush();
-            long deadline = runForSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runForSeconds);
-            while (!stop.await(200, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-                KafkaStreams.State s = app.state();
-                if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
-                    throw new IllegalStateException("the stream app stopped (" + s + "); see the log above");
-                }
+            while (!stop.await(Duration.ofMillis(200)) && System.nanoTime() < deadline) {
+                server.checkRunning();
             }
-        } finally {
-            if (stop.getCount() > 0) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs and closes the app
-                }
-                app.close();
-            }
-            if (metrics != null) {
-                metrics.close();
-            }
-            registry.close();
         }
         return SpikestreamCli.EXIT_OK;
     }

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.testing.BenchData;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.BnntParams;
@@ -13,10 +18,9 @@ import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.FramingSpec;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.stream.AppConfig;
 import io.spikestream.stream.ClassifierApp;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
+import io.spikestream.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +44,7 @@ class BenchCommandTest {
     void embeddedSweepWritesTheReportAndPrintsItsJson(@TempDir Path dir) throws Exception {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 4, 40_000, 200);
         Path report = dir.resolve("report");
-        ReplayCommandTest.Run r = ReplayCommandTest.run("bench", "--embedded", "--model", model(dir).toString(),
+        CliRun r = Cli.run("bench", "--embedded", "--model", model(dir).toString(),
                 "--data", data.toString(), "--sweep", "1,2", "--speed", "2", "--duration", "1s", "--warmup", "0.2s",
                 "--loop", "--partitions", "2", "--report", report.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -64,13 +68,13 @@ class BenchCommandTest {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 2, 40_000, 200);
         Path ckpt = model(dir);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopic("dvs-events", 2);
-            broker.createTopic("classifications", 2);
-            broker.createTopic("dvs-events-dlq", 1);
+            broker.createTopic(Topics.DEFAULT_EVENTS, 2);
+            broker.createTopic(Topics.DEFAULT_CLASSIFICATIONS, 2);
+            broker.createTopic(Topics.DEFAULT_DEAD_LETTERS, 1);
             AppConfig config = AppConfig.defaults(broker.bootstrapServers()).withStateDir(dir.resolve("state"));
             try (ClassifierApp app = ClassifierApp.start(config, CheckpointCodec.read(ckpt), new SimpleMeterRegistry())) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                ReplayCommandTest.Run r = ReplayCommandTest.run("bench", "--bootstrap-servers", broker.bootstrapServers(),
+                CliRun r = Cli.run("bench", "--bootstrap-servers", broker.bootstrapServers(),
                         "--model", ckpt.toString(), "--data", data.toString(), "--cameras", "2", "--split-samples",
                         "--speed", "4", "--duration", "10s", "--warmup", "0s", "--report", dir.resolve("r").toString());
                 assertThat(r.exit()).as(r.err()).isZero();
@@ -85,14 +89,14 @@ class BenchCommandTest {
         Path data = BenchData.nmnistLike(dir.resolve("data"), 1, 1, 1_000, 100);
         String m = model(dir).toString();
         // neither or both targets
-        assertThat(ReplayCommandTest.run("bench", "--model", m, "--data", data.toString()).exit())
+        assertThat(Cli.run("bench", "--model", m, "--data", data.toString()).exit())
                 .isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(ReplayCommandTest.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
+        assertThat(Cli.run("bench", "--embedded", "--bootstrap-servers", "x:1", "--model", m,
                 "--data", data.toString()).exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
         // a sweep that does not increase, a bound that is not positive
-        assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+        assertThat(Cli.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
                 "--data", data.toString(), "--sweep", "4,2").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
-        assertThat(ReplayCommandTest.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
+        assertThat(Cli.run("bench", "--bootstrap-servers", "127.0.0.1:1", "--model", m,
                 "--data", data.toString(), "--p99-bound-ms", "0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
     }
 }

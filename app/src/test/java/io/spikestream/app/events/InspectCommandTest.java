@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.io.Aedat2Writer;
 import io.spikestream.events.testing.SharedData;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,24 +19,11 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InspectCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = SpikestreamCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private Path sample() {
         EventBuffer b = new EventBuffer(SensorGeometry.DVS128);
@@ -50,7 +37,7 @@ class InspectCommandTest {
 
     @Test
     void jsonHasExactlyTheContractKeys() throws Exception {
-        Run r = run("events", "inspect", sample().toString(), "--json");
+        CliRun r = Cli.run("events", "inspect", sample().toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         List<String> keys = new ArrayList<>();
@@ -70,7 +57,7 @@ class InspectCommandTest {
     @Test
     void fixtureChecksumMatchesSources() throws Exception {
         Path f = SharedData.require("fixtures/aedat2-dvs128/alex_walking_again.aedat");
-        Run r = run("events", "inspect", f.toString(), "--json");
+        CliRun r = Cli.run("events", "inspect", f.toString(), "--json");
         assertThat(r.exit()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("checksum").asText()).isEqualTo("e6ab74b90cf5ce80");
@@ -80,7 +67,7 @@ class InspectCommandTest {
     @Test
     void pngShowsOnAndOffInTheirColours() throws Exception {
         Path png = dir.resolve("img/out.png");
-        Run r = run("events", "inspect", sample().toString(), "--png", png.toString());
+        CliRun r = Cli.run("events", "inspect", sample().toString(), "--png", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("checksum").contains("aedat2");
         BufferedImage img = ImageIO.read(png.toFile());
@@ -97,17 +84,17 @@ class InspectCommandTest {
     @Test
     void explicitFormatOverridesAndBadInputFails() throws Exception {
         Path f = sample();
-        assertThat(run("events", "inspect", f.toString(), "--format", "nope").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(Cli.run("events", "inspect", f.toString(), "--format", "nope").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
         // read as N-MNIST: 5-byte events over an AEDAT file cannot decode cleanly or give the same result
-        Run asBin = run("events", "inspect", f.toString(), "--format", "nmnist", "--json");
+        CliRun asBin = Cli.run("events", "inspect", f.toString(), "--format", "nmnist", "--json");
         assertThat(asBin.out() + asBin.err()).doesNotContain("\"format\" : \"aedat2\"");
         Path trunc = dir.resolve("t.aedat");
         byte[] d = Files.readAllBytes(f);
         Files.write(trunc, java.util.Arrays.copyOf(d, d.length - 3));
-        Run r = run("events", "inspect", trunc.toString());
+        CliRun r = Cli.run("events", "inspect", trunc.toString());
         assertThat(r.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
         assertThat(r.err()).contains(trunc.toString()).contains("at byte").contains("inside an event");
-        assertThat(run("events", "inspect", dir.resolve("missing.aedat").toString()).exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
-        assertThat(run("events", "inspect", "--help").exit()).isZero();
+        assertThat(Cli.run("events", "inspect", dir.resolve("missing.aedat").toString()).exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
+        assertThat(Cli.run("events", "inspect", "--help").exit()).isZero();
     }
 }

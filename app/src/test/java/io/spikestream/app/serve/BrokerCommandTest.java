@@ -5,32 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.JsonOut;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.spikestream.app.cli.testing.CliRun;
+import io.spikestream.app.testing.Cli;
+import io.spikestream.topics.Topics;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class BrokerCommandTest {
 
     @Test
     void runsPrintsItsAddressAndCreatesTopics() throws Exception {
-        CommandLine cl = SpikestreamCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute("broker", "--json", "--topic", "dvs-events:3", "--topic", "classifications", "--run-for", "0");
-        assertThat(exit).as(err.toString()).isZero();
-        JsonNode o = JsonOut.mapper().readTree(out.toString());
+        CliRun r = Cli.run("broker", "--json", "--topic", Topics.DEFAULT_EVENTS + ":3", "--topic",
+                Topics.DEFAULT_CLASSIFICATIONS, "--run-for", "0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode o = JsonOut.mapper().readTree(r.out());
         assertThat(o.get("bootstrap_servers").asText()).matches("127\\.0\\.0\\.1:\\d+");
         assertThat(o.get("topics")).hasSize(2);
     }
 
     @Test
     void badTopicSpecIsAUsageError() {
-        CommandLine cl = SpikestreamCli.commandLine();
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(new StringWriter()));
-        assertThat(cl.execute("broker", "--topic", "x:0")).isEqualTo(SpikestreamCli.EXIT_USAGE);
+        assertThat(Cli.run("broker", "--topic", "x:0").exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
     }
 }

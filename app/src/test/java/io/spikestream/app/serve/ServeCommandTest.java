@@ -3,6 +3,7 @@ package io.spikestream.app.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spikestream.app.SpikestreamCli;
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.BnntParams;
@@ -10,7 +11,7 @@ import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.FramingSpec;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
+import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -29,9 +30,6 @@ import picocli.CommandLine;
 
 class ServeCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
     @Test
     void servesAndExposesMetricsAndHealth(@TempDir Path tmp) throws Exception {
         FramingSpec framing = FramingSpec.timeWindow(new SensorGeometry(16, 16), 1000, 8, 8, CountMode.BINARY, 1);
@@ -39,7 +37,7 @@ class ServeCommandTest {
         Path ckpt = tmp.resolve("m.ckpt");
         CheckpointCodec.write(ckpt, BnntModel.of(spec, BnntParams.init(spec, 1)));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopic("dvs-events", 1);
+            broker.createTopic(Topics.DEFAULT_EVENTS, 1);
             CommandLine cl = SpikestreamCli.commandLine();
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();

@@ -2,6 +2,7 @@ package io.spikestream.events.dataset;
 
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.NaturalOrder;
+import io.spikestream.events.emulator.Cifar10DvsProtocol;
 import io.spikestream.events.io.Recordings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -103,7 +105,7 @@ public final class Dataset {
             throw new DatasetException("image folder " + dir + " does not exist or is not a folder");
         }
         Path root = dir.toAbsolutePath().normalize();
-        EmulatedImages e = new EmulatedImages(root, io.spikestream.events.emulator.Cifar10DvsProtocol.defaults(), seed);
+        EmulatedImages e = new EmulatedImages(root, Cifar10DvsProtocol.defaults(), seed);
         return new Dataset(root, DatasetKind.EMULATED_IMAGES, e.classNames(), e.samples(), null, orientation, e);
     }
 
@@ -258,8 +260,8 @@ public final class Dataset {
     }
 
     /** The emulation seed of an {@link DatasetKind#EMULATED_IMAGES} data set; empty for recordings. */
-    public java.util.OptionalLong emulationSeed() {
-        return emulated == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(emulated.seed());
+    public OptionalLong emulationSeed() {
+        return emulated == null ? OptionalLong.empty() : OptionalLong.of(emulated.seed());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.spikestream.events.emulator;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.SensorGeometry;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -64,7 +65,7 @@ public record Cifar10DvsProtocol(SensorGeometry sensor, int imageSidePx, float b
         int cw = ShiftRenderer.canvasWidth(sensor, k, margin);
         int ch = ShiftRenderer.canvasHeight(sensor, k, margin);
         float[] canvas = new float[cw * ch];
-        java.util.Arrays.fill(canvas, blackLevel);
+        Arrays.fill(canvas, blackLevel);
         // fit the longer side to imageSidePx, keeping the aspect ratio (CIFAR-10 images are square)
         double scale = (double) imageSidePx * k / Math.max(image.getWidth(), image.getHeight());
         int dw = Math.max(1, (int) Math.round(image.getWidth() * scale));

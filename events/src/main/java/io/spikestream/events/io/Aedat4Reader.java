@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -71,7 +72,7 @@ final class Aedat4Reader extends StreamReader {
                 throw in.error(0, "too short for an AEDAT 4.0 header (" + in.size() + " bytes)");
             }
             in.readFully(magic, "the version line");
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw in.error(0, "no '#!AER-DAT4.0' version line: not an AEDAT 4.0 " + in.noun());
             }
         }
@@ -291,7 +292,7 @@ final class Aedat4Reader extends StreamReader {
                         throw in.error(at, "packet decompresses to more than " + maxPacket
                                 + " bytes (limit; a decompression bomb or a corrupt packet)");
                     }
-                    out = java.util.Arrays.copyOf(out, (int) Math.min(maxPacket, out.length * 2L));
+                    out = Arrays.copyOf(out, (int) Math.min(maxPacket, out.length * 2L));
                 }
                 int r = is.read(out, n, out.length - n);
                 if (r < 0) {

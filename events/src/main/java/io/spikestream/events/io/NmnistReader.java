@@ -2,8 +2,10 @@ package io.spikestream.events.io;
 
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -35,8 +37,8 @@ final class NmnistReader extends StreamReader {
 
     private static long sizeOf(Path file) {
         try {
-            return java.nio.file.Files.size(file);
-        } catch (java.io.IOException e) {
+            return Files.size(file);
+        } catch (IOException e) {
             return FileInput.DEFAULT_BUFFER;
         }
     }

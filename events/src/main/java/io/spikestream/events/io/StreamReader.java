@@ -2,6 +2,7 @@ package io.spikestream.events.io;
 
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
+import java.util.function.Supplier;
 
 /**
  * Shared bookkeeping of the streaming readers: the file, the geometry check of every event, the
@@ -86,7 +87,7 @@ abstract class StreamReader implements RecordingReader {
     }
 
     /** Closes the file when a constructor fails half-way. */
-    static <T> T closing(FileInput in, java.util.function.Supplier<T> body) {
+    static <T> T closing(FileInput in, Supplier<T> body) {
         try {
             return body.get();
         } catch (RuntimeException e) {

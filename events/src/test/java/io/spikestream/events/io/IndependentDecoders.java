@@ -54,7 +54,10 @@ final class IndependentDecoders {
         return ((d[i + 1] & 0xFF) << 8) | (d[i] & 0xFF);
     }
 
-    /** AEDAT 2.0 DVS128 exactly as DESIGN.md §7 words it (no timestamp unwrapping needed for short files). */
+    /**
+     * AEDAT 2.0 DVS128 as the format description gives it: 8-byte big-endian (address, timestamp) pairs after
+     * the header (no timestamp unwrapping needed for short files).
+     */
     static EventBuffer aedat2Dvs128(Path f) {
         byte[] d = bytes(f);
         int p = headerEnd(d, '#', "#!END-HEADER");

@@ -4,10 +4,11 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.ModelSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Early-exit calibration on held-out data (issue 4, item 4), for the trainer and {@code eval}.
+ * Early-exit calibration on held-out data, for the trainer and {@code eval}.
  *
  * <p>Input: for every sample the running score after every step ({@code scores[sample][step][class]},
  * steps 1..T as indices 0..T−1) and the labels. A confidence threshold τ with a minimum of m steps is
@@ -182,7 +183,7 @@ public final class ExitCalibration {
             throw new IllegalArgumentException("no minimum step counts to search");
         }
         int[] options = minStepsOptions.clone();
-        java.util.Arrays.sort(options);
+        Arrays.sort(options);
         for (int i = 0; i < options.length; i++) {
             checkMinSteps(options[i]);
             if (i > 0 && options[i] == options[i - 1]) {

@@ -1,15 +1,14 @@
 package io.spikestream.snn.exit;
 
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * When an episode stops (DESIGN.md §3). {@link #check} runs after every step on the running score
- * (mean readout so far) and returns the reason to stop, or null to run another step. Policies are
- * immutable, allocation-free per check and thread-safe.
+ * When an episode stops. {@link #check} runs after every step on the running score (mean readout so
+ * far) and returns the reason to stop, or {@link ExitDecision#CONTINUE}. Policies are immutable,
+ * allocation-free per check and thread-safe, so one instance serves every camera of a stream task.
  */
 public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Margin, ExitPolicy.GammaStep,
         ExitPolicy.MaxSteps, ExitPolicy.AnyOf {
@@ -17,9 +16,9 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
     /**
      * @param scores    the running score after {@code stepsDone} steps
      * @param stepsDone steps run so far (≥ 1)
-     * @return why to stop now, or null to continue
+     * @return why to stop now, or {@link ExitDecision#CONTINUE}
      */
-    ExitReason check(float[] scores, int stepsDone);
+    ExitDecision check(float[] scores, int stepsDone);
 
     /**
      * Stop when the max softmax probability of the running score reaches τ, but not before {@code minSteps}
@@ -39,9 +38,9 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
         }
 
         @Override
-        public ExitReason check(float[] scores, int stepsDone) {
+        public ExitDecision check(float[] scores, int stepsDone) {
             return stepsDone >= minSteps && ExitMetrics.confidence(scores) >= tau
-                    ? ExitReason.EXIT_REASON_CONFIDENCE : null;
+                    ? ExitDecision.CONFIDENCE : ExitDecision.CONTINUE;
         }
     }
 
@@ -63,8 +62,8 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
         }
 
         @Override
-        public ExitReason check(float[] scores, int stepsDone) {
-            return stepsDone >= minSteps && ExitMetrics.margin(scores) >= margin ? ExitReason.EXIT_REASON_MARGIN : null;
+        public ExitDecision check(float[] scores, int stepsDone) {
+            return stepsDone >= minSteps && ExitMetrics.margin(scores) >= margin ? ExitDecision.MARGIN : ExitDecision.CONTINUE;
         }
     }
 
@@ -83,8 +82,8 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
         }
 
         @Override
-        public ExitReason check(float[] scores, int stepsDone) {
-            return stepsDone >= step ? ExitReason.EXIT_REASON_BNTT_GAMMA : null;
+        public ExitDecision check(float[] scores, int stepsDone) {
+            return stepsDone >= step ? ExitDecision.BNTT_GAMMA : ExitDecision.CONTINUE;
         }
     }
 
@@ -97,8 +96,8 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
         }
 
         @Override
-        public ExitReason check(float[] scores, int stepsDone) {
-            return stepsDone >= maxSteps ? ExitReason.EXIT_REASON_MAX_STEPS : null;
+        public ExitDecision check(float[] scores, int stepsDone) {
+            return stepsDone >= maxSteps ? ExitDecision.MAX_STEPS : ExitDecision.CONTINUE;
         }
     }
 
@@ -109,14 +108,14 @@ public sealed interface ExitPolicy permits ExitPolicy.Confidence, ExitPolicy.Mar
         }
 
         @Override
-        public ExitReason check(float[] scores, int stepsDone) {
+        public ExitDecision check(float[] scores, int stepsDone) {
             for (int i = 0, n = policies.size(); i < n; i++) {
-                ExitReason r = policies.get(i).check(scores, stepsDone);
-                if (r != null) {
-                    return r;
+                ExitDecision d = policies.get(i).check(scores, stepsDone);
+                if (d.stops()) {
+                    return d;
                 }
             }
-            return null;
+            return ExitDecision.CONTINUE;
         }
     }
 

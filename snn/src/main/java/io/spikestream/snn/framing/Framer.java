@@ -4,7 +4,7 @@ import io.spikestream.events.EventBatch;
 import java.util.Arrays;
 
 /**
- * THE framing implementation (DESIGN.md §3), used by the trainer and the stream app alike so that
+ * THE framing implementation, used by the trainer and the stream app alike so that
  * both see bit-identical frames for the same events. Streaming and causal: events go in one at a
  * time and frames come out through a {@link FrameSink} as soon as they are complete.
  *

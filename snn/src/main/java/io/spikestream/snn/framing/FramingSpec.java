@@ -1,12 +1,11 @@
 package io.spikestream.snn.framing;
 
 import io.spikestream.events.SensorGeometry;
-import io.spikestream.proto.v1.FramingPolicy;
 import io.spikestream.snn.InputShape;
 
 /**
- * Events → time-step frames (DESIGN.md §3); part of the model config, so the trainer and the
- * stream app frame identically.
+ * Events → time-step frames; part of the model config, so the trainer and the stream app frame
+ * identically (a model served with other frames than it was trained on would silently lose accuracy).
  *
  * <p>Down-sampling sums pixel blocks: sensor pixel (x, y) lands in frame pixel
  * ({@code x * frameWidth / sensorWidth}, {@code y * frameHeight / sensorHeight}) (integer division).
@@ -90,46 +89,5 @@ public record FramingSpec(FrameMode mode, long windowUs, int eventsPerFrame, Sen
                 : "event-count " + eventsPerFrame;
         String counts = countMode == CountMode.BINARY ? "binary" : "clipped<=" + clipMax;
         return how + " " + sensor + "->" + frameWidth + "x" + frameHeight + " " + counts;
-    }
-
-    /** The protobuf form stored in checkpoints. */
-    public FramingPolicy toProto() {
-        return FramingPolicy.newBuilder()
-                .setMode(mode == FrameMode.TIME_WINDOW ? io.spikestream.proto.v1.FrameMode.FRAME_MODE_TIME_WINDOW
-                        : io.spikestream.proto.v1.FrameMode.FRAME_MODE_EVENT_COUNT)
-                .setWindowUs(windowUs)
-                .setEventsPerFrame(eventsPerFrame)
-                .setSensorWidth(sensor.width())
-                .setSensorHeight(sensor.height())
-                .setFrameWidth(frameWidth)
-                .setFrameHeight(frameHeight)
-                .setCountMode(countMode == CountMode.BINARY ? io.spikestream.proto.v1.CountMode.COUNT_MODE_BINARY
-                        : io.spikestream.proto.v1.CountMode.COUNT_MODE_CLIPPED)
-                .setClipMax(clipMax)
-                .build();
-    }
-
-    /**
-     * Reads the protobuf form.
-     *
-     * @throws IllegalArgumentException naming the field when the policy is incomplete or inconsistent
-     */
-    public static FramingSpec fromProto(FramingPolicy p) {
-        FrameMode mode = switch (p.getMode()) {
-            case FRAME_MODE_TIME_WINDOW -> FrameMode.TIME_WINDOW;
-            case FRAME_MODE_EVENT_COUNT -> FrameMode.EVENT_COUNT;
-            default -> throw new IllegalArgumentException("framing.mode " + p.getModeValue() + " is not known");
-        };
-        CountMode count = switch (p.getCountMode()) {
-            case COUNT_MODE_BINARY -> CountMode.BINARY;
-            case COUNT_MODE_CLIPPED -> CountMode.CLIPPED;
-            default -> throw new IllegalArgumentException("framing.count_mode " + p.getCountModeValue() + " is not known");
-        };
-        if (p.getWindowUs() < 0 || p.getEventsPerFrame() < 0 || p.getClipMax() < 0) {
-            throw new IllegalArgumentException("framing: window_us, events_per_frame or clip_max out of range");
-        }
-        SensorGeometry sensor = new SensorGeometry(p.getSensorWidth(), p.getSensorHeight());
-        return new FramingSpec(mode, p.getWindowUs(), p.getEventsPerFrame(), sensor, p.getFrameWidth(),
-                p.getFrameHeight(), count, p.getClipMax());
     }
 }

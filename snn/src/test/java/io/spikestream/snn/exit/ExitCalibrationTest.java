@@ -94,7 +94,7 @@ class ExitCalibrationTest {
         int[] expected = {2, 2, 2, 3};
         for (int i = 0; i < SCORES.length; i++) {
             int used = 0;
-            while (p.check(SCORES[i][used], used + 1) == null) {
+            while (!p.check(SCORES[i][used], used + 1).stops()) {
                 used++;
             }
             assertThat(used + 1).as("sample " + i).isEqualTo(expected[i]);
@@ -135,7 +135,7 @@ class ExitCalibrationTest {
         for (int s = 0; s < SCORES.length; s++) {
             int used = SCORES[s].length;
             for (int t = 0; t < SCORES[s].length; t++) {
-                if (p.check(SCORES[s][t], t + 1) != null) {
+                if (p.check(SCORES[s][t], t + 1).stops()) {
                     used = t + 1;
                     break;
                 }

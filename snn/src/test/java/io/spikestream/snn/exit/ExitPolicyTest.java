@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.ModelSpec;
@@ -29,19 +28,19 @@ class ExitPolicyTest {
     void eachRuleFiresInItsOrder() {
         float[] sure = {5f, 0f, 0f};      // p ≈ 0.987, margin ≈ 0.980
         float[] unsure = {0.2f, 0f, 0f};
-        assertThat(new ExitPolicy.Confidence(0.95f).check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
-        assertThat(new ExitPolicy.Confidence(0.95f).check(unsure, 1)).isNull();
-        assertThat(new ExitPolicy.Margin(0.9f).check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
-        assertThat(new ExitPolicy.Margin(0.9f).check(unsure, 2)).isNull();
-        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 3)).isNull();
-        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
-        assertThat(new ExitPolicy.MaxSteps(6).check(unsure, 6)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        assertThat(new ExitPolicy.Confidence(0.95f).check(sure, 1)).isEqualTo(ExitDecision.CONFIDENCE);
+        assertThat(new ExitPolicy.Confidence(0.95f).check(unsure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(new ExitPolicy.Margin(0.9f).check(sure, 2)).isEqualTo(ExitDecision.MARGIN);
+        assertThat(new ExitPolicy.Margin(0.9f).check(unsure, 2)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 3)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(new ExitPolicy.GammaStep(4).check(unsure, 4)).isEqualTo(ExitDecision.BNTT_GAMMA);
+        assertThat(new ExitPolicy.MaxSteps(6).check(unsure, 6)).isEqualTo(ExitDecision.MAX_STEPS);
 
         ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 1, 4, 0.5f, 1f, 0f, 0f, 0f, 0, List.of()), 6);
-        assertThat(all.check(sure, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE); // confidence checked first
-        assertThat(all.check(new float[] {1.5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
-        assertThat(all.check(unsure, 3)).isNull();
-        assertThat(all.check(unsure, 4)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
+        assertThat(all.check(sure, 1)).isEqualTo(ExitDecision.CONFIDENCE); // confidence checked first
+        assertThat(all.check(new float[] {1.5f, 0f, 0f}, 1)).isEqualTo(ExitDecision.MARGIN);
+        assertThat(all.check(unsure, 3)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(all.check(unsure, 4)).isEqualTo(ExitDecision.BNTT_GAMMA);
         assertThatThrownBy(() -> new ExitPolicy.Confidence(1.5f)).hasMessageContaining("outside");
     }
 
@@ -49,14 +48,14 @@ class ExitPolicyTest {
     void minStepsHoldsBackConfidenceAndMarginExits() {
         float[] sure = {5f, 0f, 0f};
         ExitPolicy conf = new ExitPolicy.Confidence(0.95f, 3);
-        assertThat(conf.check(sure, 1)).isNull();
-        assertThat(conf.check(sure, 2)).isNull();
-        assertThat(conf.check(sure, 3)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
-        assertThat(conf.check(sure, 4)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(conf.check(sure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(conf.check(sure, 2)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(conf.check(sure, 3)).isEqualTo(ExitDecision.CONFIDENCE);
+        assertThat(conf.check(sure, 4)).isEqualTo(ExitDecision.CONFIDENCE);
         assertThat(new ExitPolicy.Confidence(0.95f)).isEqualTo(new ExitPolicy.Confidence(0.95f, 1));
         ExitPolicy margin = new ExitPolicy.Margin(0.9f, 2);
-        assertThat(margin.check(sure, 1)).isNull();
-        assertThat(margin.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_MARGIN);
+        assertThat(margin.check(sure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(margin.check(sure, 2)).isEqualTo(ExitDecision.MARGIN);
         assertThatThrownBy(() -> new ExitPolicy.Confidence(0.9f, 0)).hasMessageContaining("min steps 0");
         assertThatThrownBy(() -> new ExitPolicy.Margin(0.9f, -1)).hasMessageContaining("min steps -1");
         assertThatThrownBy(() -> EarlyExitSettings.confidence(0.9f).withMinSteps(0))
@@ -65,11 +64,11 @@ class ExitPolicyTest {
         // the minimum does not hold back the γ step or max steps
         ExitPolicy all = ExitPolicy.of(new EarlyExitSettings(0.95f, 0.5f, 4, 2, 0.5f, 1f, 0f, 0f, 0f, 0,
                 List.of()), 6);
-        assertThat(all.check(sure, 1)).isNull();
-        assertThat(all.check(sure, 2)).isEqualTo(ExitReason.EXIT_REASON_BNTT_GAMMA);
-        assertThat(all.check(sure, 4)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(all.check(sure, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(all.check(sure, 2)).isEqualTo(ExitDecision.BNTT_GAMMA);
+        assertThat(all.check(sure, 4)).isEqualTo(ExitDecision.CONFIDENCE);
         assertThat(ExitPolicy.of(EarlyExitSettings.confidence(0.95f).withMinSteps(9), 6).check(sure, 6))
-                .isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+                .isEqualTo(ExitDecision.MAX_STEPS);
     }
 
     @Test
@@ -78,16 +77,16 @@ class ExitPolicyTest {
         BnntModel m = TinyNets.randomModel(spec, 1);
         ExitPolicy none = ExitPolicy.fromModel(m);
         assertThat(none).isEqualTo(new ExitPolicy.MaxSteps(5));
-        assertThat(none.check(new float[] {100f, 0f, 0f}, 4)).isNull();
-        assertThat(none.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        assertThat(none.check(new float[] {100f, 0f, 0f}, 4)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(none.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitDecision.MAX_STEPS);
         ExitPolicy tau = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.confidence(0.9f)));
-        assertThat(tau.check(new float[] {5f, 0f, 0f}, 1)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
-        assertThat(tau.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        assertThat(tau.check(new float[] {5f, 0f, 0f}, 1)).isEqualTo(ExitDecision.CONFIDENCE);
+        assertThat(tau.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitDecision.MAX_STEPS);
         ExitPolicy late = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.confidence(0.9f).withMinSteps(2)));
-        assertThat(late.check(new float[] {5f, 0f, 0f}, 1)).isNull();
-        assertThat(late.check(new float[] {5f, 0f, 0f}, 2)).isEqualTo(ExitReason.EXIT_REASON_CONFIDENCE);
+        assertThat(late.check(new float[] {5f, 0f, 0f}, 1)).isEqualTo(ExitDecision.CONTINUE);
+        assertThat(late.check(new float[] {5f, 0f, 0f}, 2)).isEqualTo(ExitDecision.CONFIDENCE);
         // a γ step at T is the same as max steps and is reported as such
         ExitPolicy gammaAtT = ExitPolicy.fromModel(m.withEarlyExit(EarlyExitSettings.none().withGammaExitStep(5)));
-        assertThat(gammaAtT.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitReason.EXIT_REASON_MAX_STEPS);
+        assertThat(gammaAtT.check(new float[] {0f, 0f, 0f}, 5)).isEqualTo(ExitDecision.MAX_STEPS);
     }
 }

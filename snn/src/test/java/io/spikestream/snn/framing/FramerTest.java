@@ -192,14 +192,9 @@ class FramerTest {
     }
 
     @Test
-    void specRoundTripsThroughProto() {
-        FramingSpec a = FramingSpec.eventCount(SensorGeometry.DVS128, 2000, 48, 32, CountMode.CLIPPED, 5);
-        assertThat(FramingSpec.fromProto(a.toProto())).isEqualTo(a);
+    void specDescribesItsFrameShape() {
         FramingSpec b = FramingSpec.timeWindow(SensorGeometry.NMNIST, 20_000, 34, 34, CountMode.BINARY, 1);
-        assertThat(FramingSpec.fromProto(b.toProto())).isEqualTo(b);
         assertThat(b.frameShape().size()).isEqualTo(2 * 34 * 34);
-        assertThatThrownBy(() -> FramingSpec.fromProto(io.spikestream.proto.v1.FramingPolicy.getDefaultInstance()))
-                .hasMessageContaining("framing.mode");
     }
 
     static float sum(float[] a) {

@@ -1,6 +1,7 @@
 package io.spikestream.stream.config;
 
 import io.spikestream.stream.AppConfig;
+import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -84,9 +85,9 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
         Path model = Path.of(r.required("model"));
         AppConfig app = AppConfig.defaults(bootstrap)
                 .withApplicationId(r.text("application.id", AppConfig.DEFAULT_APPLICATION_ID))
-                .withTopics(r.text("topic.input", AppConfig.DEFAULT_INPUT_TOPIC),
-                        r.text("topic.output", AppConfig.DEFAULT_OUTPUT_TOPIC),
-                        r.text("topic.dead-letters", AppConfig.DEFAULT_DEAD_LETTER_TOPIC))
+                .withTopics(Topics.named(r.text("topic.input", Topics.DEFAULT_EVENTS),
+                        r.text("topic.output", Topics.DEFAULT_CLASSIFICATIONS),
+                        r.text("topic.dead-letters", Topics.DEFAULT_DEAD_LETTERS)))
                 .withThreads(r.integer("threads", 1, 1, 1024))
                 .withIdleGrace(Duration.ofMillis(r.integer("idle.grace.ms", (int) AppConfig.DEFAULT_IDLE_GRACE.toMillis(), 1, Integer.MAX_VALUE)))
                 .withEngine(r.engine())

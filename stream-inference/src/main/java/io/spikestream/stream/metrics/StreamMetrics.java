@@ -5,10 +5,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.snn.exit.ExitDecision;
+import io.spikestream.topics.DeadLetterKind;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,14 +27,10 @@ public final class StreamMetrics {
         END_OF_SAMPLE
     }
 
-    /** The dead-letter categories of ClassifierProcessor, registered up front so that their series exist at 0. */
-    public static final java.util.List<String> DEAD_LETTER_KINDS = java.util.List.of("unparseable", "bad-packet",
-            "wrong-geometry", "camera-mismatch", "no-camera", "time-backwards");
-
     private final MeterRegistry registry;
     private final Map<FrameCause, Counter> frames = new EnumMap<>(FrameCause.class);
-    private final Map<ExitReason, Counter> exits = new EnumMap<>(ExitReason.class);
-    private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<ExitDecision, Counter> exits = new EnumMap<>(ExitDecision.class);
+    private final Map<DeadLetterKind, Counter> deadLetters = new EnumMap<>(DeadLetterKind.class);
     private final DistributionSummary stepsUsed;
     private final Timer stepTime;
     private final Timer replayTime;
@@ -45,12 +42,12 @@ public final class StreamMetrics {
         this.registry = registry;
         for (FrameCause c : FrameCause.values()) {
             frames.put(c, Counter.builder("spikestream.frames").description("Frames closed (network steps run)")
-                    .tag("cause", c.name().toLowerCase()).register(registry));
+                    .tag("cause", c.name().toLowerCase(Locale.ROOT)).register(registry));
         }
-        for (ExitReason r : ExitReason.values()) {
-            if (r != ExitReason.UNRECOGNIZED && r != ExitReason.EXIT_REASON_UNSPECIFIED) {
+        for (ExitDecision r : ExitDecision.values()) {
+            if (r.stops()) {
                 exits.put(r, Counter.builder("spikestream.classifications").description("Classifications emitted")
-                        .tag("exit_reason", r.name().substring("EXIT_REASON_".length()).toLowerCase()).register(registry));
+                        .tag("exit_reason", r.name().toLowerCase(Locale.ROOT)).register(registry));
             }
         }
         stepsUsed = DistributionSummary.builder("spikestream.steps.used").description("Time steps used per decision")
@@ -63,8 +60,11 @@ public final class StreamMetrics {
         events = Counter.builder("spikestream.events").description("Events framed").register(registry);
         ignoredEvents = Counter.builder("spikestream.events.ignored")
                 .description("Events of a sample after its decision (ignored until the next sample)").register(registry);
-        for (String kind : DEAD_LETTER_KINDS) {
-            deadLetter(kind, 0);
+        // every kind up front, so that each series exists (at 0) before the first bad record
+        for (DeadLetterKind kind : DeadLetterKind.values()) {
+            deadLetters.put(kind, Counter.builder("spikestream.dead.letters")
+                    .description("Malformed input records sent to the dead-letter topic").tag("kind", kind.wireName())
+                    .register(registry));
         }
         packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
     }
@@ -90,7 +90,7 @@ public final class StreamMetrics {
         replayTime.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    public void classified(ExitReason reason, int steps) {
+    public void classified(ExitDecision reason, int steps) {
         Counter c = exits.get(reason);
         if (c != null) {
             c.increment();
@@ -107,15 +107,9 @@ public final class StreamMetrics {
         ignoredEvents.increment(eventCount);
     }
 
-    /** A record sent to the dead-letter topic; {@code kind} is a short category, e.g. "unparseable". */
-    public void deadLetter(String kind) {
-        deadLetter(kind, 1);
-    }
-
-    private void deadLetter(String kind, double n) {
-        deadLetters.computeIfAbsent(kind, k -> Counter.builder("spikestream.dead.letters")
-                .description("Malformed input records sent to the dead-letter topic").tag("kind", k)
-                .register(registry)).increment(n);
+    /** A record sent to the dead-letter topic. */
+    public void deadLetter(DeadLetterKind kind) {
+        deadLetters.get(kind).increment();
     }
 
     public Timer stepTimer() {

@@ -3,12 +3,16 @@ package io.spikestream.stream.processor;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.PacketCodec;
 import io.spikestream.events.PacketFormatException;
+import io.spikestream.events.ReplayMetadata;
 import io.spikestream.events.SensorGeometry;
-import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraStateCodec;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.DeadLetterHeaders;
+import io.spikestream.topics.DeadLetterKind;
+import io.spikestream.topics.Decision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * dvs-events → classifications, one camera per key. Each record is checked completely (protobuf,
- * packed events, geometry, camera id, time order) before it touches the camera's state; a bad one goes
- * to the dead-letter child with the reason in its headers and the original bytes, and processing goes on.
+ * Events → classifications, one camera per key. Each record is checked completely (protobuf, packed
+ * events, geometry, camera id, time order) before it touches the camera's state; a bad one goes to the
+ * dead-letter child with the reason in its headers and the original bytes, and processing goes on.
  * A wall-clock punctuator closes the partial frames of idle cameras.
+ *
+ * <p>Input values are raw bytes so that malformed records reach this processor (see {@code Topics}). It
+ * forwards a {@code Classification} to the output child and the original {@code byte[]} to the
+ * dead-letter child, hence the {@code Object} value type of what it forwards; each sink's serializer
+ * comes from {@code Topics}.
  */
-public final class ClassifierProcessor implements Processor<String, byte[], String, byte[]> {
+public final class ClassifierProcessor implements Processor<String, byte[], String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierProcessor.class);
 
     private final String storeName;
@@ -40,7 +49,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     private final StreamMetrics metrics;
     private final Duration idleGrace;
 
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     private EpisodeRunner runner;
     private SensorGeometry sensor;
@@ -59,7 +68,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> ctx) {
+    public void init(ProcessorContext<String, Object> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
         // a new runner per (re)initialisation: its network cache starts empty and is rebuilt from the store
@@ -75,55 +84,55 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     public void process(Record<String, byte[]> record) {
         byte[] value = record.value();
         if (value == null) {
-            deadLetter(record, "unparseable", "record value is null (tombstone); expected an EventPacket");
+            deadLetter(record, DeadLetterKind.UNPARSEABLE, "record value is null (tombstone); expected an EventPacket");
             return;
         }
         EventPacket packet;
         try {
             packet = PacketCodec.parse(value);
         } catch (PacketFormatException e) {
-            deadLetter(record, "unparseable", e.getMessage());
+            deadLetter(record, DeadLetterKind.UNPARSEABLE, e.getMessage());
             return;
         }
         String camera = record.key();
         if (camera == null || camera.isEmpty()) {
             camera = packet.getCameraId();
         } else if (!packet.getCameraId().isEmpty() && !packet.getCameraId().equals(camera)) {
-            deadLetter(record, "camera-mismatch", "camera_id \"" + packet.getCameraId() + "\" differs from the record key \"" + camera + "\"");
+            deadLetter(record, DeadLetterKind.CAMERA_MISMATCH, "camera_id \"" + packet.getCameraId() + "\" differs from the record key \"" + camera + "\"");
             return;
         }
         if (camera.isEmpty()) {
-            deadLetter(record, "no-camera", "neither the record key nor camera_id names a camera");
+            deadLetter(record, DeadLetterKind.NO_CAMERA, "neither the record key nor camera_id names a camera");
             return;
         }
         try {
             SensorGeometry g = PacketCodec.geometryOf(packet);
             if (!g.equals(sensor)) {
-                deadLetter(record, "wrong-geometry", "geometry: " + g + " but the model frames a " + sensor + " sensor");
+                deadLetter(record, DeadLetterKind.WRONG_GEOMETRY, "geometry: " + g + " but the model frames a " + sensor + " sensor");
                 return;
             }
             events.clear();
             PacketCodec.decodeInto(packet, events);
         } catch (PacketFormatException e) {
-            deadLetter(record, "bad-packet", e.getMessage());
+            deadLetter(record, DeadLetterKind.BAD_PACKET, e.getMessage());
             return;
         }
         CameraState state = load(camera, record);
         if (state == null) {
             return;
         }
-        PacketInfo info = PacketInfo.of(packet);
+        ReplayMetadata info = PacketCodec.replayOf(packet);
         boolean newSample = info.replayed() && (info.start() || !info.sampleId().equals(state.sampleId()));
         if (state.phase() == CameraState.Phase.OPEN && !newSample && events.size() > 0 && events.t(0) < state.lastEventUs()) {
-            deadLetter(record, "time-backwards", "packed_events: event 0 at t=" + events.t(0)
+            deadLetter(record, DeadLetterKind.TIME_BACKWARDS, "packed_events: event 0 at t=" + events.t(0)
                     + " us is before the camera's previous event at t=" + state.lastEventUs() + " us (sequence " + packet.getSequence() + ")");
             return;
         }
-        List<Classification> out = new ArrayList<>(1);
+        List<Decision> out = new ArrayList<>(1);
         runner.onPacket(camera, state, events, info, out::add);
         store.put(camera, CameraStateCodec.encode(state));
-        for (Classification c : out) {
-            context.forward(new Record<>(camera, c.toByteArray(), record.timestamp()), outputChild);
+        for (Decision d : out) {
+            context.forward(new Record<>(camera, ClassificationMapper.toProto(d), record.timestamp()), outputChild);
         }
     }
 
@@ -145,7 +154,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     private void punctuate(long nowMs) {
         long graceNs = idleGrace.toNanos();
         List<KeyValue<String, byte[]>> updates = new ArrayList<>();
-        List<Classification> out = new ArrayList<>();
+        List<Decision> out = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -157,8 +166,8 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                 }
                 if (runner.onIdle(kv.key, s, graceNs, out::add)) {
                     updates.add(KeyValue.pair(kv.key, CameraStateCodec.encode(s)));
-                    for (Classification c : out) {
-                        context.forward(new Record<>(kv.key, c.toByteArray(), nowMs), outputChild);
+                    for (Decision d : out) {
+                        context.forward(new Record<>(kv.key, ClassificationMapper.toProto(d), nowMs), outputChild);
                     }
                     out.clear();
                 }
@@ -167,14 +176,14 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
         store.putAll(updates);
     }
 
-    private void deadLetter(Record<String, byte[]> record, String kind, String reason) {
+    private void deadLetter(Record<String, byte[]> record, DeadLetterKind kind, String reason) {
         RecordMetadata m = context.recordMetadata().orElse(null);
         String topic = m == null ? "?" : m.topic();
         int partition = m == null ? -1 : m.partition();
         long offset = m == null ? -1 : m.offset();
-        LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind, reason);
+        LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind.wireName(), reason);
         metrics.deadLetter(kind);
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                DeadLetters.headers(record.headers(), kind, reason, topic, partition, offset)), deadLetterChild);
+        context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(),
+                DeadLetterHeaders.of(record.headers(), kind, reason, topic, partition, offset)), deadLetterChild);
     }
 }

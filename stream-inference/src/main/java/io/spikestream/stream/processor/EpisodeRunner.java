@@ -1,9 +1,9 @@
 package io.spikestream.stream.processor;
 
 import io.spikestream.events.EventBuffer;
-import io.spikestream.proto.v1.Classification;
-import io.spikestream.proto.v1.ExitReason;
+import io.spikestream.events.ReplayMetadata;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
 import io.spikestream.snn.exit.ExitPolicy;
 import io.spikestream.snn.framing.FrameMode;
@@ -18,14 +18,15 @@ import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraState.Phase;
 import io.spikestream.stream.state.FramerReplay;
 import io.spikestream.stream.state.StoredFrame;
+import io.spikestream.topics.Decision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The per-camera episode logic (DESIGN.md §5), free of Kafka: packets and idle ticks go in with the
- * camera's {@link CameraState}, classifications come out. The state is the truth; the network state
+ * The per-camera episode logic, free of Kafka: packets and idle ticks go in with the camera's
+ * {@link CameraState}, decisions come out. The state is the truth; the network state
  * (a framer and a session per camera) is a cache, rebuilt from the state's stored frames whenever its
  * generation does not match (after a restore, a rebalance, or eviction). One instance per stream task;
  * not thread-safe.
@@ -49,7 +50,7 @@ public final class EpisodeRunner {
     private FrameCause cause;
     private boolean byCall;
     private long closingIntendedNs;
-    private ExitReason decided;
+    private ExitDecision decided = ExitDecision.CONTINUE;
     private final FrameSink sink = this::frameClosed;
 
     /** A time source in ns since the epoch. */
@@ -109,7 +110,7 @@ public final class EpisodeRunner {
      * One valid packet of {@code camera}: its events are {@code events} (already decoded and checked).
      * Updates {@code s} and passes any decisions to {@code out}.
      */
-    public void onPacket(String camera, CameraState s, EventBuffer events, PacketInfo p, Consumer<Classification> out) {
+    public void onPacket(String camera, CameraState s, EventBuffer events, ReplayMetadata p, Consumer<Decision> out) {
         long wallNs = wallClock.nowNs();
         CameraRuntime rt = runtimeFor(camera, s);
         int n = events.size();
@@ -140,7 +141,7 @@ public final class EpisodeRunner {
                 rt.session.reset();
             }
             begin(s, rt, FrameCause.EVENT, false, p.intendedNs());
-            for (; i < n && decided == null; i++) {
+            for (; i < n && !decided.stops(); i++) {
                 int x = events.x(i);
                 int y = events.y(i);
                 boolean on = events.on(i);
@@ -150,7 +151,7 @@ public final class EpisodeRunner {
                     rt.framer.accept(x, y, on, t, sink);
                 } else {
                     rt.framer.accept(x, y, on, t, sink);
-                    if (decided != null) {
+                    if (decided.stops()) {
                         // this event closed the deciding frame; it belongs to what comes after
                         break;
                     }
@@ -158,8 +159,8 @@ public final class EpisodeRunner {
                 }
                 s.noteEvent(t);
             }
-            if (decided != null) {
-                ExitReason reason = decided;
+            if (decided.stops()) {
+                ExitDecision reason = decided;
                 end();
                 emit(camera, s, rt, reason, out);
                 if (s.replayed()) {
@@ -188,16 +189,16 @@ public final class EpisodeRunner {
      *
      * @return true when the state changed
      */
-    public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Classification> out) {
+    public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Decision> out) {
         if (s.phase() != Phase.OPEN || s.partial().size() == 0 || wallClock.nowNs() - s.lastRecordWallNs() < graceNs) {
             return false;
         }
         CameraRuntime rt = runtimeFor(camera, s);
         begin(s, rt, FrameCause.IDLE, true, s.lastIntendedNs());
         rt.framer.closeFrame(sink);
-        ExitReason reason = decided;
+        ExitDecision reason = decided;
         end();
-        if (reason != null) {
+        if (reason.stops()) {
             emit(camera, s, rt, reason, out);
             s.endEpisode(s.replayed() ? Phase.DECIDED : Phase.IDLE);
         }
@@ -206,13 +207,13 @@ public final class EpisodeRunner {
     }
 
     /** End of sample: close the partial frame, step, and decide with what there is. */
-    private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Classification> out) {
+    private void finishSample(String camera, CameraState s, CameraRuntime rt, long intendedNs, Consumer<Decision> out) {
         begin(s, rt, FrameCause.END_OF_SAMPLE, true, intendedNs);
         rt.framer.closeFrame(sink);
-        ExitReason reason = decided;
+        ExitDecision reason = decided;
         end();
         if (rt.session.steps() > 0) {
-            emit(camera, s, rt, reason == null ? ExitReason.EXIT_REASON_END_OF_SAMPLE : reason, out);
+            emit(camera, s, rt, reason.stops() ? reason : ExitDecision.END_OF_SAMPLE, out);
         }
         s.endEpisode(Phase.IDLE);
     }
@@ -223,17 +224,17 @@ public final class EpisodeRunner {
         cause = c;
         byCall = call;
         closingIntendedNs = intendedNs;
-        decided = null;
+        decided = ExitDecision.CONTINUE;
     }
 
     private void end() {
         state = null;
         runtime = null;
-        decided = null;
+        decided = ExitDecision.CONTINUE;
     }
 
     private void frameClosed(float[] frame, long endUs, int events) {
-        if (decided != null) {
+        if (decided.stops()) {
             return; // empty frames of a time gap after the deciding frame
         }
         state.frameClosed(StoredFrame.of(frame, endUs, events, byCall, closingIntendedNs));
@@ -244,7 +245,7 @@ public final class EpisodeRunner {
         decided = policy.check(scores, runtime.session.steps());
     }
 
-    private void emit(String camera, CameraState s, CameraRuntime rt, ExitReason reason, Consumer<Classification> out) {
+    private void emit(String camera, CameraState s, CameraRuntime rt, ExitDecision reason, Consumer<Decision> out) {
         float[] scores = rt.session.scores();
         List<StoredFrame> frames = s.frames();
         StoredFrame last = frames.get(frames.size() - 1);
@@ -253,29 +254,27 @@ public final class EpisodeRunner {
             used += f.events();
         }
         int top = ExitMetrics.argmax(scores);
-        Classification.Builder b = Classification.newBuilder()
-                .setCameraId(camera)
-                .setSampleId(s.sampleId())
-                .setEpisode(s.episode())
-                .setPredictedClass(top)
-                .setPredictedLabel(top < classNames.size() ? classNames.get(top) : Integer.toString(top))
-                .setConfidence(ExitMetrics.confidence(scores))
-                .setMargin(ExitMetrics.margin(scores))
-                .setStepsUsed(rt.session.steps())
-                .setMaxSteps(maxSteps)
-                .setExitReason(reason)
-                .setEpisodeStartUs(s.episodeStartUs())
-                .setDecisionEventTimeUs(last.endUs())
-                .setEventsUsed(used)
-                .setDecidingPacketIntendedSendNs(last.closingIntendedNs())
-                .setModelId(model.modelId());
-        for (float v : scores) {
-            b.addScores(v);
-        }
+        Decision.Builder b = Decision.builder()
+                .cameraId(camera)
+                .sampleId(s.sampleId())
+                .episode(s.episode())
+                .predictedClass(top)
+                .predictedLabel(top < classNames.size() ? classNames.get(top) : Integer.toString(top))
+                .scores(scores)
+                .confidence(ExitMetrics.confidence(scores))
+                .margin(ExitMetrics.margin(scores))
+                .stepsUsed(rt.session.steps())
+                .maxSteps(maxSteps)
+                .exit(reason)
+                .episodeStartUs(s.episodeStartUs())
+                .decisionEventTimeUs(last.endUs())
+                .eventsUsed(used)
+                .decidingPacketIntendedSendNs(last.closingIntendedNs())
+                .modelId(model.modelId());
         if (s.hasLabel()) {
-            b.setLabel(s.label());
+            b.label(s.label());
         }
-        b.setEmittedAtNs(emitClock.nowNs());
+        b.emittedAtNs(emitClock.nowNs());
         metrics.classified(reason, rt.session.steps());
         out.accept(b.build());
     }

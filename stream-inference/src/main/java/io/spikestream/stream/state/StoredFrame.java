@@ -1,4 +1,5 @@
 package io.spikestream.stream.state;
+import java.util.Arrays;
 
 /**
  * A closed frame of the current episode, stored sparsely: the indices of its non-zero values (ascending)
@@ -41,7 +42,7 @@ public record StoredFrame(int[] index, float[] value, long endUs, int events, bo
 
     /** Writes the frame densely into {@code out} (cleared first). */
     public void expandInto(float[] out) {
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int k = 0; k < index.length; k++) {
             out[index[k]] = value == null ? 1f : value[k];
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spikestream.stream.AppConfig;
+import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -28,8 +29,8 @@ class ServeSettingsTest {
         AppConfig a = s.app();
         assertThat(a.bootstrapServers()).isEqualTo("flag:9092");
         assertThat(a.threads()).isEqualTo(3);
-        assertThat(a.inputTopic()).isEqualTo("cams");
-        assertThat(a.outputTopic()).isEqualTo("classifications");
+        assertThat(a.topics().events().name()).isEqualTo("cams");
+        assertThat(a.topics().classifications().name()).isEqualTo(Topics.DEFAULT_CLASSIFICATIONS);
         assertThat(a.exit()).isEqualTo(new AppConfig.ExitOverrides(0.9f, null, 4, false));
         assertThat(a.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.jaas.config", "secret-from-env");

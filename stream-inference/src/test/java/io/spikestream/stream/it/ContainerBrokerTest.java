@@ -3,6 +3,7 @@ package io.spikestream.stream.it;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spikestream.events.testing.SharedData;
+import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,11 @@ class ContainerBrokerTest {
         assumeTrue(docker, "skipped: no Docker engine reachable, so no " + IMAGE + " container (the embedded-broker test covers the same check)");
         try (KafkaContainer kafka = new KafkaContainer(IMAGE)) {
             kafka.start();
-            ReplayedRecordingsTest.EmbeddedTopics topics =
-                    new ReplayedRecordingsTest.EmbeddedTopics("nmnist-events", "nmnist-classifications", "nmnist-dlq");
+            Topics topics = ReplayedRecordingsTest.topics();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(topics.in(), 3, (short) 1), new NewTopic(topics.out(), 1, (short) 1),
-                        new NewTopic(topics.dlq(), 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(topics.events().name(), 3, (short) 1),
+                        new NewTopic(topics.classifications().name(), 1, (short) 1),
+                        new NewTopic(topics.deadLetters().name(), 1, (short) 1))).all().get();
             }
             ReplayedRecordingsTest.classifyRecordings(kafka.getBootstrapServers(), topics, tmp);
         }

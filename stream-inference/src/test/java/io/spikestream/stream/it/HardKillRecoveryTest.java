@@ -2,6 +2,7 @@ package io.spikestream.stream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.EventBatch;
 import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
@@ -10,10 +11,11 @@ import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.stream.AppConfig;
 import io.spikestream.stream.ClassifierTopology;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,8 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * id carries on. Every sample gets exactly one classification (read_committed), equal to the offline result.
  */
 class HardKillRecoveryTest {
-    static final String IN = "dvs-events";
-    static final String OUT = "classifications";
+    static final Topics TOPICS = Topics.defaults();
 
     /** The config both children use: a long idle grace (wall clock must not change results), fast failover. */
     static AppConfig config(String bootstrap, String applicationId, Path stateDir) {
@@ -60,7 +61,7 @@ class HardKillRecoveryTest {
         BnntModel model = CheckpointCodec.read(ckpt);
         AppConfig probe = AppConfig.defaults("x");
 
-        Map<String, OfflineReference.Decision> expected = new HashMap<>();
+        Map<String, OfflineReference.Expected> expected = new HashMap<>();
         List<List<EventPacket>> perCamera = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
             List<EventPacket> packets = new ArrayList<>();
@@ -87,22 +88,23 @@ class HardKillRecoveryTest {
         }
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopic(IN, 2);
-            broker.createTopic(OUT, 1);
-            broker.createTopic(AppConfig.DEFAULT_DEAD_LETTER_TOPIC, 1);
+            broker.createTopic(TOPICS.events().name(), 2);
+            broker.createTopic(TOPICS.classifications().name(), 1);
+            broker.createTopic(TOPICS.deadLetters().name(), 1);
             Path stateDir = tmp.resolve("state");
             List<Classification> got = new ArrayList<>();
-            try (KafkaConsumer<String, byte[]> reader = Harness.committedReader(broker.bootstrapServers(), OUT, "checker")) {
+            try (KafkaConsumer<String, Classification> reader = Harness.committedReader(broker.bootstrapServers(),
+                    TOPICS.classifications(), "checker")) {
                 Process first = child(broker.bootstrapServers(), ckpt, stateDir, tmp.resolve("first.log"));
                 try {
-                    Harness.produce(broker.bootstrapServers(), IN, all.subList(0, cut));
+                    Harness.produce(broker.bootstrapServers(), TOPICS.events(), all.subList(0, cut));
                     Harness.read(reader, got, 1, Duration.ofSeconds(60), Duration.ofMillis(1500));
                     assertThat(got).as("classifications before the kill").isNotEmpty();
                 } finally {
                     first.toHandle().destroyForcibly(); // SIGKILL: no commit, no close
                     first.waitFor(30, TimeUnit.SECONDS);
                 }
-                Harness.produce(broker.bootstrapServers(), IN, all.subList(cut, all.size()));
+                Harness.produce(broker.bootstrapServers(), TOPICS.events(), all.subList(cut, all.size()));
                 Process second = child(broker.bootstrapServers(), ckpt, stateDir, tmp.resolve("second.log"));
                 String report;
                 try {
@@ -119,9 +121,9 @@ class HardKillRecoveryTest {
             assertThat(got).extracting(Classification::getSampleId).doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
             for (Classification c : got) {
-                OfflineReference.Decision d = expected.get(c.getSampleId());
+                OfflineReference.Expected d = expected.get(c.getSampleId());
                 assertThat(c.getStepsUsed()).as(c.getSampleId()).isEqualTo(d.steps());
-                assertThat(c.getExitReason()).as(c.getSampleId()).isEqualTo(d.reason());
+                assertThat(ClassificationMapper.fromProto(c).exit()).as(c.getSampleId()).isEqualTo(d.reason());
                 assertThat(c.getPredictedClass()).as(c.getSampleId()).isEqualTo(d.predicted());
                 assertThat(c.getScoresList()).as(c.getSampleId()).containsExactly(boxed(d.scores()));
                 assertThat(c.getEpisode()).isEqualTo(Long.parseLong(c.getSampleId().substring(c.getSampleId().length() - 1)));

@@ -3,6 +3,7 @@ package io.spikestream.stream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.dataset.Dataset;
@@ -19,10 +20,11 @@ import io.spikestream.snn.framing.FramingSpec;
 import io.spikestream.stream.AppConfig;
 import io.spikestream.stream.ClassifierApp;
 import io.spikestream.stream.ClassifierTopology;
-import io.spikestream.stream.broker.EmbeddedKafkaBroker;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayedRecordingsTest {
 
     /** Runs the whole check against any broker (the embedded one here, a container in ContainerBrokerTest). */
-    static void classifyRecordings(String bootstrap, EmbeddedTopics topics, Path stateDir) throws Exception {
+    static void classifyRecordings(String bootstrap, Topics topics, Path stateDir) throws Exception {
         Dataset data = Dataset.open(SharedData.require("data/nmnist-small/Train"), DatasetKind.NMNIST);
         FramingSpec framing = FramingSpec.timeWindow(SensorGeometry.NMNIST, 10_000, 34, 34, CountMode.BINARY, 1);
         BnntModel model = TestModels.model(framing, 8, 3).withEarlyExit(EarlyExitSettings.confidence(0.3f));
@@ -49,7 +51,7 @@ class ReplayedRecordingsTest {
                 .withStateDir(stateDir).withIdleGrace(Duration.ofMinutes(10))
                 .withKafkaProperties(Map.of("commit.interval.ms", "100"));
 
-        Map<String, OfflineReference.Decision> expected = new HashMap<>();
+        Map<String, OfflineReference.Expected> expected = new HashMap<>();
         Map<String, Integer> labels = new HashMap<>();
         List<EventPacket> packets = new ArrayList<>();
         long[] seq = new long[3];
@@ -72,11 +74,12 @@ class ReplayedRecordingsTest {
             k++;
         }
         assertThat(expected).hasSize(12);
-        Harness.produce(bootstrap, topics.in(), packets);
+        Harness.produce(bootstrap, topics.events(), packets);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Classification> got = new ArrayList<>();
-        try (ClassifierApp app = ClassifierApp.start(config.withTopics(topics.in(), topics.out(), topics.dlq()), model, registry);
-             KafkaConsumer<String, byte[]> reader = Harness.committedReader(bootstrap, topics.out(), "check-" + System.nanoTime())) {
+        try (ClassifierApp app = ClassifierApp.start(config.withTopics(topics), model, registry);
+             KafkaConsumer<String, Classification> reader = Harness.committedReader(bootstrap, topics.classifications(),
+                     "check-" + System.nanoTime())) {
             Harness.read(reader, got, expected.size(), Duration.ofSeconds(90), Duration.ofSeconds(1));
             assertThat(app.healthy()).isTrue();
             assertThat(registry.find("kafka.stream.thread.process.total").functionCounters())
@@ -85,27 +88,29 @@ class ReplayedRecordingsTest {
         assertThat(got).extracting(Classification::getSampleId).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (Classification c : got) {
-            OfflineReference.Decision d = expected.get(c.getSampleId());
+            OfflineReference.Expected d = expected.get(c.getSampleId());
             assertThat(c.getLabel()).isEqualTo(labels.get(c.getSampleId()));
             assertThat(c.getPredictedClass()).as(c.getSampleId()).isEqualTo(d.predicted());
             assertThat(c.getStepsUsed()).as(c.getSampleId()).isEqualTo(d.steps());
-            assertThat(c.getExitReason()).as(c.getSampleId()).isEqualTo(d.reason());
+            assertThat(ClassificationMapper.fromProto(c).exit()).as(c.getSampleId()).isEqualTo(d.reason());
             assertThat(c.getEventsUsed()).isPositive();
             assertThat(c.getDecisionEventTimeUs()).isGreaterThan(c.getEpisodeStartUs());
         }
     }
 
-    record EmbeddedTopics(String in, String out, String dlq) {
+    /** Topic names of their own, so that nothing depends on the defaults. */
+    static Topics topics() {
+        return Topics.named("nmnist-events", "nmnist-classifications", "nmnist-dlq");
     }
 
     @Test
     void nmnistRecordingsGetOneClassificationEachEqualToOffline(@TempDir Path tmp) throws Exception {
         SharedData.require("data/nmnist-small/Train");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            EmbeddedTopics topics = new EmbeddedTopics("nmnist-events", "nmnist-classifications", "nmnist-dlq");
-            broker.createTopic(topics.in(), 3);
-            broker.createTopic(topics.out(), 1);
-            broker.createTopic(topics.dlq(), 1);
+            Topics topics = topics();
+            broker.createTopic(topics.events().name(), 3);
+            broker.createTopic(topics.classifications().name(), 1);
+            broker.createTopic(topics.deadLetters().name(), 1);
             classifyRecordings(broker.bootstrapServers(), topics, tmp);
         }
     }

@@ -15,6 +15,7 @@ import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraStateCodec;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.DeadLetterHeaders;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 class ClassifierProcessorTest {
     private final BnntModel model = TestModels.tiny();
-    private MockProcessorContext<String, byte[]> context;
+    private MockProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
     private ClassifierProcessor processor;
 
@@ -51,7 +52,7 @@ class ClassifierProcessorTest {
     }
 
     @Test
-    void keepsTheEpisodeInTheStoreAndEmitsAtTheEndOfTheSample() throws Exception {
+    void keepsTheEpisodeInTheStoreAndEmitsAtTheEndOfTheSample() {
         EventBatch s = Samples.random(TestModels.SENSOR, 120, 0, 3_500, 5);
         List<EventPacket> ps = Samples.packets("cam", 0, "x", 1, s, 40, 0);
         process(ps.get(0));
@@ -62,10 +63,10 @@ class ClassifierProcessorTest {
         assertThat(mid.eventsUsed()).isEqualTo(80);
         assertThat(mid.frames().size()).isEqualTo((int) ((s.t(79) - s.t(0)) / TestModels.WINDOW_US));
         process(ps.get(2));
-        List<CapturedForward<? extends String, ? extends byte[]>> fw = context.forwarded();
+        List<CapturedForward<? extends String, ?>> fw = context.forwarded();
         assertThat(fw).hasSize(1);
         assertThat(fw.get(0).childName()).hasValue("out");
-        Classification c = Classification.parseFrom(fw.get(0).record().value());
+        Classification c = (Classification) fw.get(0).record().value();
         assertThat(c.getExitReason()).isEqualTo(ExitReason.EXIT_REASON_END_OF_SAMPLE);
         assertThat(c.getEventsUsed()).isEqualTo(120);
         assertThat(c.getEmittedAtNs()).isEqualTo(42L);
@@ -81,7 +82,7 @@ class ClassifierProcessorTest {
         assertThat(context.forwarded()).singleElement().satisfies(f -> {
             assertThat(f.childName()).hasValue("dlq");
             assertThat(f.record().value()).isEqualTo(bad);
-            assertThat(DeadLetters.header(f.record().headers(), DeadLetters.KIND)).isEqualTo("unparseable");
+            assertThat(DeadLetterHeaders.header(f.record().headers(), DeadLetterHeaders.KIND)).isEqualTo("unparseable");
         });
         assertThat(store.get("cam")).isNull();
     }

@@ -15,6 +15,8 @@ import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraStateCodec;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.Decision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -54,8 +56,8 @@ class RestoreEquivalenceTest {
         }
         for (ExitPolicy policy : List.of(ExitPolicy.never(TestModels.T), ExitPolicy.of(
                 io.spikestream.snn.EarlyExitSettings.confidence(0.27f), TestModels.T))) {
-            List<Classification> straight = run(model, policy, steps, false);
-            List<Classification> restored = run(model, policy, steps, true);
+            List<Decision> straight = run(model, policy, steps, false);
+            List<Decision> restored = run(model, policy, steps, true);
             assertThat(straight).hasSizeGreaterThanOrEqualTo(12);
             assertThat(strip(restored)).isEqualTo(strip(straight));
         }
@@ -69,20 +71,20 @@ class RestoreEquivalenceTest {
         return out.toBatch();
     }
 
-    private static List<Classification> run(BnntModel model, ExitPolicy policy, List<Step> steps, boolean restoreEachTime) {
+    private static List<Decision> run(BnntModel model, ExitPolicy policy, List<Step> steps, boolean restoreEachTime) {
         long[] now = {0};
         SparseEngine engine = new SparseEngine(model);
         StreamMetrics metrics = StreamMetrics.noop();
         EpisodeRunner runner = new EpisodeRunner(model, engine, policy, metrics, () -> now[0], () -> 0, 16);
         CameraState state = new CameraState(TestModels.SENSOR);
-        List<Classification> out = new ArrayList<>();
+        List<Decision> out = new ArrayList<>();
         EventBuffer events = new EventBuffer(TestModels.SENSOR);
         int frameSize = model.spec().framing().frameSize();
         for (Step st : steps) {
             events.clear();
             PacketCodec.decodeInto(st.packet(), events);
             now[0] += 10;
-            runner.onPacket("cam", state, events, PacketInfo.of(st.packet()), out::add);
+            runner.onPacket("cam", state, events, PacketCodec.replayOf(st.packet()), out::add);
             if (restoreEachTime) {
                 state = CameraStateCodec.decode(CameraStateCodec.encode(state), TestModels.SENSOR, frameSize);
                 runner = new EpisodeRunner(model, engine, policy, metrics, () -> now[0], () -> 0, 16);
@@ -99,7 +101,7 @@ class RestoreEquivalenceTest {
         return out;
     }
 
-    private static List<Classification> strip(List<Classification> cs) {
-        return cs.stream().map(c -> c.toBuilder().clearEmittedAtNs().build()).toList();
+    private static List<Classification> strip(List<Decision> cs) {
+        return cs.stream().map(c -> ClassificationMapper.toProto(c).toBuilder().clearEmittedAtNs().build()).toList();
     }
 }

@@ -1,8 +1,8 @@
 package io.spikestream.stream.testing;
 
 import io.spikestream.events.EventBatch;
-import io.spikestream.proto.v1.ExitReason;
 import io.spikestream.snn.BnntModel;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitMetrics;
 import io.spikestream.snn.exit.ExitPolicy;
 import io.spikestream.snn.framing.Framer;
@@ -17,13 +17,13 @@ import java.util.List;
  * sample runs out first. The stream app must agree exactly.
  */
 public final class OfflineReference {
-    public record Decision(int predicted, float[] scores, int steps, ExitReason reason) {
+    public record Expected(int predicted, float[] scores, int steps, ExitDecision reason) {
     }
 
     private OfflineReference() {
     }
 
-    public static Decision decide(BnntModel model, InferenceEngine engine, ExitPolicy policy, EventBatch sample) {
+    public static Expected decide(BnntModel model, InferenceEngine engine, ExitPolicy policy, EventBatch sample) {
         int t = model.spec().timesteps();
         List<float[]> frames = new ArrayList<>();
         Framer framer = new Framer(model.spec().framing(), t);
@@ -40,18 +40,18 @@ public final class OfflineReference {
         }
         Session s = engine.newSession();
         float[] scores = null;
-        ExitReason reason = null;
+        ExitDecision reason = ExitDecision.END_OF_SAMPLE;
         for (float[] f : frames) {
             scores = s.step(f);
-            reason = policy.check(scores, s.steps());
-            if (reason != null) {
+            ExitDecision d = policy.check(scores, s.steps());
+            if (d.stops()) {
+                reason = d;
                 break;
             }
         }
         if (scores == null) {
             throw new IllegalArgumentException("empty sample");
         }
-        return new Decision(ExitMetrics.argmax(scores), scores.clone(), s.steps(),
-                reason == null ? ExitReason.EXIT_REASON_END_OF_SAMPLE : reason);
+        return new Expected(ExitMetrics.argmax(scores), scores.clone(), s.steps(), reason);
     }
 }

@@ -3,9 +3,9 @@ package io.spikestream.stream.testing;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.PacketCodec;
+import io.spikestream.events.ReplayMetadata;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.proto.v1.EventPacket;
-import io.spikestream.proto.v1.ReplayInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -46,13 +46,9 @@ public final class Samples {
         int packets = Math.max(1, (n + perPacket - 1) / perPacket);
         for (int p = 0; p < packets; p++) {
             EventBatch slice = sample.slice(Math.min(n, p * perPacket), Math.min(n, (p + 1) * perPacket));
-            out.add(PacketCodec.encode(slice)
-                    .setCameraId(camera)
-                    .setSequence(firstSequence + p)
-                    .setReplay(ReplayInfo.newBuilder().setSampleId(sampleId).setLabel(label)
-                            .setStartOfSample(p == 0).setEndOfSample(p == packets - 1)
-                            .setIntendedSendTimeNs(intendedBaseNs + p).setActualSendTimeNs(intendedBaseNs + p))
-                    .build());
+            out.add(PacketCodec.packet(camera, firstSequence + p, slice,
+                    ReplayMetadata.of(sampleId, true, label, p == 0, p == packets - 1, intendedBaseNs + p,
+                            intendedBaseNs + p)));
         }
         return out;
     }
@@ -61,8 +57,8 @@ public final class Samples {
     public static List<EventPacket> livePackets(String camera, EventBatch events, int perPacket) {
         List<EventPacket> out = new ArrayList<>();
         for (int p = 0, i = 0; i < events.size(); p++, i += perPacket) {
-            out.add(PacketCodec.encode(events.slice(i, Math.min(events.size(), i + perPacket)))
-                    .setCameraId(camera).setSequence(p).build());
+            EventBatch slice = events.slice(i, Math.min(events.size(), i + perPacket));
+            out.add(PacketCodec.packet(camera, p, slice, ReplayMetadata.LIVE));
         }
         return out;
     }

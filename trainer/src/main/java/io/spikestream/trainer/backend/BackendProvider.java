@@ -21,4 +21,13 @@ public interface BackendProvider {
     Optional<String> unavailableReason();
 
     Backend create();
+
+    /**
+     * A backend whose convolutions and matrix products round as plain FP32 ({@code strictFp32}), or
+     * may use the device's faster reduced-precision arithmetic (TF32 tensor cores); what the GPU
+     * check compares with the reference in both modes. Backends without such arithmetic ignore it.
+     */
+    default Backend create(boolean strictFp32) {
+        return create();
+    }
 }

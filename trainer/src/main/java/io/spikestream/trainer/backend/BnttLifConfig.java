@@ -1,7 +1,7 @@
 package io.spikestream.trainer.backend;
 
 /**
- * Constants of the fused BNTT + leaky integrate-and-fire step (DESIGN.md §3).
+ * Constants of the fused BNTT + leaky integrate-and-fire step.
  *
  * @param timesteps T: tensors handed to the fused step are [T·B, C, ...], time-major
  * @param leak membrane leak λ

@@ -3,7 +3,7 @@ package io.spikestream.trainer.backend;
 /** The spike non-linearity of the fused BNTT+LIF step and the gradient used for it. */
 public enum SpikeFunction {
     /**
-     * The model (DESIGN.md §3): S = H(x) with x = U/θ − 1, surrogate ∂S/∂x = 0.3·max(0, 1 − |x|),
+     * The model's: S = H(x) with x = U/θ − 1, surrogate ∂S/∂x = 0.3·max(0, 1 − |x|),
      * and the subtractive reset treated as a constant in the backward pass (as the reference does).
      */
     HEAVISIDE,
