@@ -4,6 +4,7 @@ import io.spikestream.events.EventBuffer;
 import io.spikestream.events.EventDataException;
 import io.spikestream.events.PacketCodec;
 import io.spikestream.events.SensorGeometry;
+import java.util.ArrayDeque;
 
 /**
  * Cuts one camera's events into EventPackets: a packet holds the events of one {@code packetUs}
@@ -56,7 +57,7 @@ final class Packetizer {
     private long lastSendNs = Long.MIN_VALUE / 2;
     private boolean seen;
     /** Sliding-window maximum of arrival delays: arrival times (ns) and delays (wall µs − event µs), delays decreasing. */
-    private final java.util.ArrayDeque<long[]> delays = new java.util.ArrayDeque<>();
+    private final ArrayDeque<long[]> delays = new ArrayDeque<>();
 
     /** @param heartbeats false: never send heartbeats (a file read as fast as it can be) */
     Packetizer(String camera, SensorGeometry geometry, IngestConfig config, boolean heartbeats, Sink sink, SourceStats stats) {

@@ -1,6 +1,7 @@
 package io.spikestream.ingest;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -134,7 +135,7 @@ public final class SourceStats {
         m.put("source", config.spec().uri());
         m.put("camera", config.camera());
         m.put("overflow", config.overflow().id());
-        m.put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("state", state.name().toLowerCase(Locale.ROOT));
         m.put("events_in", eventsIn.get());
         m.put("events_out", eventsOut.sum());
         m.put("packets_out", packetsOut.sum());

@@ -16,6 +16,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Listens for a camera tool's UDP datagrams: AEStream's event words or jAER's unicast AE packets.
@@ -87,7 +88,7 @@ final class UdpSource extends Source {
                     if (wait < 1_000_000) {
                         sel.selectNow();
                         if (wait > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 200_000));
+                            LockSupport.parkNanos(Math.min(wait, 200_000));
                         }
                     } else {
                         sel.select(wait / 1_000_000);

@@ -101,7 +101,7 @@ final class Aedat2Reader extends StreamReader {
     Aedat2Reader(FileInput input, Layout layout, ReadOptions options) {
         super(input, options);
         this.format = RecordingFormat.AEDAT2;
-        this.header = java.util.List.of();
+        this.header = List.of();
         this.layout = layout;
         this.geometry = layout.geometry;
         this.eventSize = 8;

@@ -5,6 +5,7 @@ import com.google.flatbuffers.FlatBufferBuilder;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +15,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /**
@@ -84,7 +87,7 @@ public final class Aedat4Writer implements AutoCloseable {
         if (perPacket < 1) {
             throw new IllegalArgumentException("perPacket " + perPacket + " < 1");
         }
-        try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
              Aedat4Writer w = open(os, Target.FILE, events.geometry(), compression, "spikestream")) {
             for (int i = 0; i < events.size(); i += perPacket) {
                 w.writeEvents(events, i, Math.min(events.size(), i + perPacket));
@@ -116,7 +119,7 @@ public final class Aedat4Writer implements AutoCloseable {
         StringBuilder s = new StringBuilder("<dv version=\"2.0\">\n  <node name=\"outInfo\" path=\"/mainloop/spikestream/outInfo/\">\n");
         stream(s, 0, "EVTS", "events", "Array of events (polarity ON/OFF).", source);
         for (int i = 0; i < otherStreams.size(); i++) {
-            stream(s, i + 1, otherStreams.get(i), otherStreams.get(i).toLowerCase(java.util.Locale.ROOT), "", source);
+            stream(s, i + 1, otherStreams.get(i), otherStreams.get(i).toLowerCase(Locale.ROOT), "", source);
         }
         return s.append("  </node>\n</dv>\n").toString();
     }
@@ -216,7 +219,7 @@ public final class Aedat4Writer implements AutoCloseable {
 
     private byte[] compress(byte[] data, int off, int len) {
         if (compression == Compression.ZSTD) {
-            return Zstd.compress(java.util.Arrays.copyOfRange(data, off, off + len));
+            return Zstd.compress(Arrays.copyOfRange(data, off, off + len));
         }
         ByteArrayOutputStream bos = new ByteArrayOutputStream(len / 2 + 64);
         // 64 KiB blocks: the default 4 MiB block would be allocated for every packet

@@ -2,6 +2,7 @@ package io.spikestream.events.io;
 
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
+import java.util.function.Supplier;
 
 /**
  * Decodes a recording format from bytes that arrive over time ({@link LiveBytes}): a camera tool's
@@ -85,7 +86,7 @@ public final class LiveReader implements AutoCloseable {
         return new LiveReader(in, new Aedat2Reader(in, layout.layout, options));
     }
 
-    private static StreamReader header(FileInput in, java.util.function.Supplier<StreamReader> make) {
+    private static StreamReader header(FileInput in, Supplier<StreamReader> make) {
         try {
             return make.get();
         } catch (StreamReader.GeometryUnknown e) {
