@@ -22,7 +22,6 @@ import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
