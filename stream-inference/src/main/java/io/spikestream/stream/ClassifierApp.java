@@ -1,39 +1,78 @@
 package io.spikestream.stream;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.stream.metrics.StreamMetrics;
+import io.spikestream.stream.processor.UnwritableInputs;
+import io.spikestream.stream.processor.UnwritableOutputHandler;
 import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running instance of the stream app: Kafka Streams with the classifier topology, its metrics bound
- * to the given registry. More instances with the same application id share the partitions.
+ * to the given registry. More instances with the same application id share the partitions. A failed
+ * stream thread is replaced and counted ({@link #threadFailures()}); {@link #close()} leaves the consumer
+ * group, so that the other instances take over this one's partitions at once rather than after the
+ * session timeout.
  */
 public final class ClassifierApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierApp.class);
 
+    /** How long {@link #close()} waits for the last commit and the group leave. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ThreadFailures failures;
     private volatile boolean closed;
 
-    private ClassifierApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private ClassifierApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ThreadFailures failures) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.failures = failures;
+    }
+
+    /** Stream thread failures: how many, and when the last one was (System.nanoTime()). */
+    private static final class ThreadFailures {
+        final AtomicLong count = new AtomicLong();
+        volatile long lastNs;
+        final Counter counter;
+
+        ThreadFailures(MeterRegistry registry) {
+            counter = Counter.builder("spikestream.stream.thread.failures")
+                    .description("Stream threads that failed and were replaced").register(registry);
+        }
+
+        void failed() {
+            lastNs = System.nanoTime();
+            count.incrementAndGet();
+            counter.increment();
+        }
     }
 
     /** Builds the topology, binds the metrics and starts processing (returns without waiting for RUNNING). */
     public static ClassifierApp start(AppConfig config, BnntModel model, MeterRegistry registry) {
         StreamMetrics metrics = new StreamMetrics(registry);
-        KafkaStreams streams = new KafkaStreams(ClassifierTopology.buildTopology(config, model, metrics),
-                config.streamsProperties());
+        UnwritableInputs unwritable = new UnwritableInputs();
+        Properties props = config.streamsProperties();
+        if (!props.containsKey(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)) {
+            UnwritableOutputHandler.install(props, unwritable, metrics);
+        }
+        KafkaStreams streams = new KafkaStreams(ClassifierTopology.buildTopology(config, model, metrics, unwritable),
+                props);
+        ThreadFailures failures = new ThreadFailures(registry);
         // an exception escaping a task is a bug, not bad input (that goes to the dead letters): replace
         // the thread, whose task restarts from the last committed state
         streams.setUncaughtExceptionHandler(e -> {
+            failures.failed();
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -41,18 +80,37 @@ public final class ClassifierApp implements AutoCloseable {
         binder.bindTo(registry);
         LOG.info("starting {} with model {}", config, model.modelId());
         streams.start();
-        return new ClassifierApp(streams, binder);
+        return new ClassifierApp(streams, binder, failures);
     }
 
     public KafkaStreams.State state() {
         return streams.state();
     }
 
-    /** Running or rebalancing: what the health check reports as up. */
-    public boolean healthy() {
+    /** Running or rebalancing, not closed, and no stream thread failed in the last {@code window}. */
+    public boolean healthy(Duration window) {
         KafkaStreams.State s = streams.state();
-        return !closed && (s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING
-                || s == KafkaStreams.State.CREATED);
+        return !closed && (s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING)
+                && !failedWithin(window);
+    }
+
+    /** As {@link #healthy(Duration)} over the last minute. */
+    public boolean healthy() {
+        return healthy(Duration.ofMinutes(1));
+    }
+
+    /** Stream threads that failed (and were replaced) since start. */
+    public long threadFailures() {
+        return failures.count.get();
+    }
+
+    /** True when a stream thread failed within the last {@code window}. */
+    public boolean failedWithin(Duration window) {
+        return failures.count.get() > 0 && System.nanoTime() - failures.lastNs < window.toNanos();
+    }
+
+    public boolean closed() {
+        return closed;
     }
 
     /** Waits until the app runs (all tasks assigned and restored) or {@code timeout} passes. */
@@ -75,14 +133,20 @@ public final class ClassifierApp implements AutoCloseable {
         return streams;
     }
 
-    /** Commits and stops (graceful: the last transaction commits, local state is checkpointed). */
+    /**
+     * Commits, leaves the consumer group and stops (graceful: the last transaction commits, local state is
+     * checkpointed, and the group rebalances this instance's partitions to the others at once).
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        streams.close(Duration.ofSeconds(30));
+        long t0 = System.nanoTime();
+        boolean done = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+        LOG.info("stream app {} in {} ms", done ? "closed and left its group" : "did not close within " + CLOSE_TIMEOUT,
+                (System.nanoTime() - t0) / 1_000_000);
         streamsMetrics.close();
     }
 }
