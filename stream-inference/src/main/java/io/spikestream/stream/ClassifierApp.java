@@ -7,8 +7,10 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.UnwritableInputs;
 import io.spikestream.stream.processor.UnwritableOutputHandler;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,12 +34,17 @@ public final class ClassifierApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ThreadFailures failures;
+    private final AtomicBoolean hasRun;
+    private final StateDirectoryLock lock;
     private volatile boolean closed;
 
-    private ClassifierApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ThreadFailures failures) {
+    private ClassifierApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ThreadFailures failures,
+                          AtomicBoolean hasRun, StateDirectoryLock lock) {
+        this.lock = lock;
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
         this.failures = failures;
+        this.hasRun = hasRun;
     }
 
     /** Stream thread failures: how many, and when the last one was (System.nanoTime()). */
@@ -58,11 +65,30 @@ public final class ClassifierApp implements AutoCloseable {
         }
     }
 
-    /** Builds the topology, binds the metrics and starts processing (returns without waiting for RUNNING). */
+    /**
+     * Builds the topology, binds the metrics and starts processing (returns without waiting for RUNNING).
+     *
+     * @throws IllegalStateException when another instance of the application uses the same state directory
+     */
     public static ClassifierApp start(AppConfig config, BnntModel model, MeterRegistry registry) {
+        Properties props = config.streamsProperties();
+        StateDirectoryLock lock = StateDirectoryLock.acquire(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                DEFAULT_STATE_DIR.toString())), config.applicationId());
+        try {
+            return start(config, model, registry, props, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Kafka Streams' own default state directory. */
+    static final Path DEFAULT_STATE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
+
+    private static ClassifierApp start(AppConfig config, BnntModel model, MeterRegistry registry, Properties props,
+                                       StateDirectoryLock lock) {
         StreamMetrics metrics = new StreamMetrics(registry);
         UnwritableInputs unwritable = new UnwritableInputs();
-        Properties props = config.streamsProperties();
         if (!props.containsKey(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG)) {
             UnwritableOutputHandler.install(props, unwritable, metrics);
         }
@@ -76,22 +102,36 @@ public final class ClassifierApp implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        AtomicBoolean hasRun = new AtomicBoolean();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                hasRun.set(true);
+            }
+        });
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
         binder.bindTo(registry);
         LOG.info("starting {} with model {}", config, model.modelId());
         streams.start();
-        return new ClassifierApp(streams, binder, failures);
+        return new ClassifierApp(streams, binder, failures, hasRun, lock);
     }
 
     public KafkaStreams.State state() {
         return streams.state();
     }
 
-    /** Running or rebalancing, not closed, and no stream thread failed in the last {@code window}. */
+    /**
+     * Has run, is running or rebalancing, not closed, and no stream thread failed in the last
+     * {@code window} (the broker's reachability is the health check's, see {@code HealthCheck}).
+     */
     public boolean healthy(Duration window) {
         KafkaStreams.State s = streams.state();
-        return !closed && (s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING)
+        return !closed && hasRun.get() && (s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING)
                 && !failedWithin(window);
+    }
+
+    /** True once Kafka Streams has reached RUNNING (joined its group and restored its state) at least once. */
+    public boolean hasRun() {
+        return hasRun.get();
     }
 
     /** As {@link #healthy(Duration)} over the last minute. */
@@ -148,5 +188,6 @@ public final class ClassifierApp implements AutoCloseable {
         LOG.info("stream app {} in {} ms", done ? "closed and left its group" : "did not close within " + CLOSE_TIMEOUT,
                 (System.nanoTime() - t0) / 1_000_000);
         streamsMetrics.close();
+        lock.close();
     }
 }
