@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.util.FileLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
     private Thread cleanupHook;
-    private DirectoryLock lock;
+    private FileLock lock;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Path dir, boolean keep, KafkaRaftServer server, String bootstrapServers) {
@@ -174,7 +175,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         String clusterId = state.getProperty("cluster.id", Uuid.randomUuid().toString());
         // Kafka halts the JVM when a listener cannot bind or the log directory is locked, so both are
         // checked here first and refused with an exception
-        DirectoryLock lock = DirectoryLock.acquire(dir.resolve(LOCK_FILE));
+        FileLock lock = lockDataDirectory(dir);
         requireFree(brokerPort, "client port");
         requireFree(controllerPort, "controller port (recorded in " + stateFile + ")");
         KafkaRaftServer server = null;
@@ -202,13 +203,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (server != null) {
                 shutdownQuietly(server);
             }
-            lock.close();
+            unlock(lock);
             throw new UncheckedIOException("cannot record the broker's ports in " + stateFile + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (server != null) {
                 shutdownQuietly(server);
             }
-            lock.close();
+            unlock(lock);
             throw new IllegalStateException("embedded Kafka broker on 127.0.0.1:" + brokerPort + " (controller "
                     + controllerPort + ", data in " + dir + ") did not start: " + rootMessage(e), e);
         }
@@ -342,7 +343,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         closeQuietly();
         if (lock != null) {
-            lock.close();
+            unlock(lock);
         }
         if (!keep) {
             deleteRecursively(dir);
@@ -375,6 +376,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
         } catch (RuntimeException e) {
             LOG.warn("embedded broker shutdown: {}", e.toString());
+        }
+    }
+
+    /** So that two brokers never share a data directory (Kafka notices only after binding, then halts). */
+    private static FileLock lockDataDirectory(Path dir) {
+        try {
+            FileLock l = new FileLock(dir.resolve(LOCK_FILE).toFile());
+            if (!l.tryLock()) {
+                l.unlockAndClose();
+                throw new IllegalStateException("the broker data directory " + dir + " is in use by another broker");
+            }
+            return l;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the broker data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void unlock(FileLock l) {
+        try {
+            l.unlockAndClose();
+        } catch (IOException e) {
+            LOG.debug("unlocking {}", l.file(), e);
         }
     }
 
