@@ -7,11 +7,18 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.UnwritableInputs;
 import io.spikestream.stream.processor.UnwritableOutputHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -21,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One running instance of the stream app: Kafka Streams with the classifier topology, its metrics bound
  * to the given registry. More instances with the same application id share the partitions. A failed
- * stream thread is replaced and counted ({@link #threadFailures()}); {@link #close()} leaves the consumer
- * group, so that the other instances take over this one's partitions at once rather than after the
- * session timeout.
+ * stream thread is replaced and counted ({@link #threadFailures()}). Each instance is a static member of
+ * the consumer group ({@link #instanceId}) and {@link #close()} removes it from the group, so that the
+ * other instances take over its partitions at once rather than after the session timeout.
  */
 public final class ClassifierApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierApp.class);
@@ -72,13 +79,43 @@ public final class ClassifierApp implements AutoCloseable {
      */
     public static ClassifierApp start(AppConfig config, BnntModel model, MeterRegistry registry) {
         Properties props = config.streamsProperties();
-        StateDirectoryLock lock = StateDirectoryLock.acquire(Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
-                DEFAULT_STATE_DIR.toString())), config.applicationId());
+        Path stateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG, DEFAULT_STATE_DIR.toString()));
+        StateDirectoryLock lock = StateDirectoryLock.acquire(stateDir, config.applicationId());
+        if (!props.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+                && !props.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                && !props.containsKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                    instanceId(stateDir, config.applicationId()));
+        }
         try {
             return start(config, model, registry, props, lock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * This instance's static group membership id: the host and a hash of the state directory, unique
+     * because the state directory is locked. Static membership is what lets {@link #close()} leave the
+     * group (Kafka Streams removes only static members on close), and it lets a restarted instance take
+     * its partitions back without a rebalance when it returns within the session timeout.
+     */
+    static String instanceId(Path stateDir, String applicationId) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest((stateDir.toAbsolutePath().normalize() + "\n"
+                    + applicationId).getBytes(StandardCharsets.UTF_8));
+            return "spikestream-" + host + "-" + HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

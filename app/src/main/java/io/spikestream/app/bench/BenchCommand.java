@@ -94,6 +94,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Wait this long after a replay for outstanding classifications (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--expect-failover", defaultValue = "0s", paramLabel = "D", converter = DurationConverter.class,
+            description = "A stream-app instance may stop or fail during the run (a failover test): wait up to D "
+                    + "longer for outstanding classifications, on top of --drain-timeout. A killed instance's "
+                    + "partitions move after the session timeout (serve's default 10 s) and its open transaction "
+                    + "is aborted after the transaction timeout (10 s), so about 25s covers a kill -9 (default: ${DEFAULT-VALUE}).")
+    Duration expectFailover;
+
     @Option(names = "--classifications-topic", defaultValue = Topics.DEFAULT_CLASSIFICATIONS, paramLabel = "TOPIC",
             description = "Output topic of the stream app (default: ${DEFAULT-VALUE}).")
     String classificationsTopic;
@@ -182,9 +189,10 @@ public final class BenchCommand implements Callable<Integer> {
             extra.put("commit_interval_ms", commitInterval.commitIntervalMs);
         }
         extra.put("partitions", partitions);
+        extra.put("expect_failover_s", expectFailover.toMillis() / 1000.0);
         String bootstrap = target.embedded ? "embedded" : target.bootstrapServers;
         return BenchConfig.builder(source, info).replay(replayConfig).producer(producer.toSettings(bootstrap))
-                .loads(loads).warmup(warmup).drainTimeout(drainTimeout).p99BoundMs(p99BoundMs)
+                .loads(loads).warmup(warmup).drainTimeout(drainTimeout.plus(expectFailover)).p99BoundMs(p99BoundMs)
                 .classifications(Topics.classifications(classificationsTopic)).partitions(partitions)
                 .configuration(extra).build();
     }
