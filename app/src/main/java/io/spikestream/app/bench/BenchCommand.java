@@ -1,10 +1,11 @@
 package io.spikestream.app.bench;
 
-import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.CommitIntervalOption;
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.replay.ProducerOptions;
 import io.spikestream.app.replay.ReplayOptions;
 import io.spikestream.bench.BenchConfig;
@@ -13,6 +14,7 @@ import io.spikestream.bench.LatencyBench;
 import io.spikestream.bench.LoadResult;
 import io.spikestream.bench.ModelInfo;
 import io.spikestream.bench.report.Report;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.replay.RecordingSource;
 import io.spikestream.replay.ReplayConfig;
 import io.spikestream.snn.BnntModel;
@@ -26,11 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code spikestream bench}: offered load → decision latency, accuracy and steps, written as
@@ -127,6 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputOption.check(spec.commandLine(), "--report", report, FilePaths.unwritableDirectory(report));
         ReplayConfig replayConfig = replayConfig();
         BnntModel bnnt = CheckpointCodec.read(model);
         ModelInfo info = ModelInfos.of(bnnt, model);
