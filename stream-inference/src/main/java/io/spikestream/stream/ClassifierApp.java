@@ -216,13 +216,18 @@ public final class ClassifierApp implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(CLOSE_TIMEOUT);
+    }
+
+    /** As {@link #close()}, waiting at most {@code timeout} for the commit and the group leave. */
+    public void close(Duration timeout) {
         if (closed) {
             return;
         }
         closed = true;
         long t0 = System.nanoTime();
-        boolean done = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
-        LOG.info("stream app {} in {} ms", done ? "closed and left its group" : "did not close within " + CLOSE_TIMEOUT,
+        boolean done = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(timeout));
+        LOG.info("stream app {} in {} ms", done ? "closed and left its group" : "did not close within " + timeout,
                 (System.nanoTime() - t0) / 1_000_000);
         streamsMetrics.close();
         lock.close();

@@ -10,6 +10,7 @@ import io.spikestream.stream.health.BrokerProbe;
 import io.spikestream.stream.health.HealthCheck;
 import io.spikestream.stream.health.HealthStatus;
 import io.spikestream.stream.metrics.MetricsServer;
+import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -85,10 +86,18 @@ public final class ClassifierServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How long closing waits when the broker has not answered within the health bound: there is nothing
+     * to commit to and no group to leave, so a stop should not hang for {@link ClassifierApp#CLOSE_TIMEOUT}.
+     */
+    static final Duration UNREACHABLE_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     @Override
     public void close() {
+        Duration since = probe.sinceContact();
+        boolean reachable = since != null && since.compareTo(HealthCheck.DEFAULT_BROKER_BOUND) <= 0;
         try {
-            app.close();
+            app.close(reachable ? ClassifierApp.CLOSE_TIMEOUT : UNREACHABLE_CLOSE_TIMEOUT);
         } finally {
             probe.close();
             if (metrics != null) {
