@@ -146,6 +146,13 @@ public record AppConfig(String bootstrapServers, String applicationId, Topics to
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 20;
 
     /**
+     * Consumer session timeout: how long the group waits for a member that stopped without leaving (a
+     * killed process, a lost machine) before its partitions move to the others. Shorter moves them
+     * sooner but risks rebalances when a busy machine delays heartbeats.
+     */
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
+    /**
      * The Kafka Streams properties: exactly-once v2, this config's ids and threads, then the extra
      * properties on top (so an operator can still choose, say, a different commit interval).
      */
@@ -157,6 +164,11 @@ public record AppConfig(String bootstrapServers, String applicationId, Topics to
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.toString(DEFAULT_COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // failover: a killed instance's partitions move after the session timeout (Kafka's default 45 s);
+        // a closing one leaves the group at once (ClassifierApp.close). Heartbeats every second let the
+        // others learn of a rebalance within a second (the trade-off is in the root README's reliability section)
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), Integer.toString(DEFAULT_SESSION_TIMEOUT_MS));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         if (stateDir != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         }

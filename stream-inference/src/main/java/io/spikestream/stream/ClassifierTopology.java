@@ -2,6 +2,7 @@ package io.spikestream.stream;
 
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
+import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitPolicy;
 import io.spikestream.snn.inference.DenseReferenceEngine;
 import io.spikestream.snn.inference.InferenceEngine;
@@ -9,9 +10,15 @@ import io.spikestream.snn.inference.SparseEngine;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.ClassifierProcessor;
 import io.spikestream.stream.processor.EpisodeRunner;
+import io.spikestream.stream.processor.RecordLimits;
+import io.spikestream.stream.processor.UnwritableInputs;
+import io.spikestream.stream.processor.UnwritableOutputHandler;
+import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.Decision;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -43,6 +50,20 @@ public final class ClassifierTopology {
     }
 
     public static Topology buildTopology(AppConfig config, BnntModel model, StreamMetrics metrics) {
+        return buildTopology(config, model, metrics, new UnwritableInputs());
+    }
+
+    /**
+     * The topology whose processor sets aside the inputs that {@code unwritable} names (the production
+     * exception handler's notes, see {@link UnwritableOutputHandler}).
+     *
+     * @throws IllegalArgumentException when even the model's smallest classification could not be written
+     *                                  under the producer's {@code max.request.size}
+     */
+    public static Topology buildTopology(AppConfig config, BnntModel model, StreamMetrics metrics,
+                                         UnwritableInputs unwritable) {
+        RecordLimits limits = RecordLimits.of(config.streamsProperties());
+        checkClassificationsFit(model, limits);
         InferenceEngine engine = engine(config, model);
         ExitPolicy policy = exitPolicy(config, model);
         StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
@@ -56,7 +77,7 @@ public final class ClassifierTopology {
         t.addProcessor(PROCESSOR, () -> new ClassifierProcessor(STORE, OUTPUT_SINK, DEAD_LETTER_SINK,
                 clock -> new EpisodeRunner(model, engine, policy, metrics, clock, ClassifierTopology::wallClockNs,
                         RUNTIME_CACHE),
-                metrics, config.idleGrace()), SOURCE);
+                metrics, config.idleGrace(), limits, unwritable), SOURCE);
         t.addStateStore(store, PROCESSOR);
         t.addSink(OUTPUT_SINK, topics.classifications().name(), topics.classifications().keySerializer(),
                 topics.classifications().valueSerializer(), PROCESSOR);
@@ -97,6 +118,33 @@ public final class ClassifierTopology {
             s = s.withMinSteps(o.minSteps());
         }
         return ExitPolicy.of(s, t);
+    }
+
+    /**
+     * The largest classification the model can produce (the longest camera and sample ids, the longest
+     * class name, every score) must fit in a record; else every decision would be refused, so the app
+     * refuses to start.
+     */
+    static void checkClassificationsFit(BnntModel model, RecordLimits limits) {
+        String longest = "";
+        for (String name : model.spec().classNames()) {
+            longest = name.length() > longest.length() ? name : longest;
+        }
+        float[] scores = new float[model.spec().classNames().size()];
+        Arrays.fill(scores, 1f);
+        Decision worst = Decision.builder().cameraId("c".repeat(RecordLimits.MAX_CAMERA_ID_BYTES))
+                .sampleId("s".repeat(RecordLimits.MAX_SAMPLE_ID_BYTES)).episode(Long.MAX_VALUE)
+                .predictedClass(Integer.MAX_VALUE).predictedLabel(longest).scores(scores).confidence(1f).margin(1f)
+                .stepsUsed(Integer.MAX_VALUE).maxSteps(Integer.MAX_VALUE).exit(ExitDecision.MAX_STEPS)
+                .label(Integer.MAX_VALUE).episodeStartUs(Long.MAX_VALUE).decisionEventTimeUs(Long.MAX_VALUE)
+                .eventsUsed(Long.MAX_VALUE).decidingPacketIntendedSendNs(Long.MAX_VALUE).emittedAtNs(Long.MAX_VALUE)
+                .modelId(model.modelId()).build();
+        int size = ClassificationMapper.toProto(worst).getSerializedSize();
+        if (!limits.fits(RecordLimits.MAX_CAMERA_ID_BYTES, size)) {
+            throw new IllegalArgumentException("the model's classifications can take " + size
+                    + " bytes (its model id and class names are long), more than fit in a record under max.request.size "
+                    + limits.maxRecordBytes());
+        }
     }
 
     static long wallClockNs() {

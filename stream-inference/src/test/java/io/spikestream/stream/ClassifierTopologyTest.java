@@ -286,4 +286,46 @@ class ClassifierTopologyTest {
         assertSame(cs.get(0), offline(s));
         assertThat(registry.get("spikestream.dead.letters").tag("kind", "unparseable").counter().count()).isEqualTo(2);
     }
+
+    @Test
+    void absurdTimestampsAndOverlongIdsGoToTheDeadLetterTopic() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        EventBatch s = Samples.random(TestModels.SENSOR, 100, 0, 3_000, 32);
+        List<EventPacket> ps = Samples.packets("cam", 0, "ok", 0, s, 25, 0);
+        in.pipeInput("cam", ps.get(0).toByteArray());
+        in.pipeInput("cam", ps.get(1).toBuilder().setTBaseUs(-5).build().toByteArray());
+        in.pipeInput("cam", ps.get(1).toBuilder().setTBaseUs(4_000_000_000_000_000_000L).build().toByteArray());
+        String longId = "c".repeat(300);
+        in.pipeInput(longId, ps.get(1).toBuilder().setCameraId("").build().toByteArray());
+        in.pipeInput("", ps.get(1).toBuilder().setCameraId(longId).build().toByteArray());
+        in.pipeInput("cam", ps.get(1).toBuilder().setReplay(ps.get(1).getReplay().toBuilder().setSampleId("s".repeat(2000)))
+                .build().toByteArray());
+        for (int i = 1; i < ps.size(); i++) {
+            in.pipeInput("cam", ps.get(i).toByteArray());
+        }
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetterHeaders.header(r.headers(), DeadLetterHeaders.KIND))
+                .containsExactly("bad-timestamp", "bad-timestamp", "oversized", "oversized", "oversized");
+        assertThat(DeadLetterHeaders.header(dead.get(0).headers(), DeadLetterHeaders.REASON)).contains("t=-5 us");
+        assertThat(DeadLetterHeaders.header(dead.get(1).headers(), DeadLetterHeaders.REASON)).contains("t_base_us 4000000000000000000");
+        assertThat(DeadLetterHeaders.header(dead.get(2).headers(), DeadLetterHeaders.REASON)).contains("camera id").contains("300 bytes");
+        assertThat(DeadLetterHeaders.header(dead.get(3).headers(), DeadLetterHeaders.REASON)).contains("camera_id of 300 bytes");
+        assertThat(DeadLetterHeaders.header(dead.get(4).headers(), DeadLetterHeaders.REASON)).contains("sample_id of 2000 bytes");
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(1);
+        assertSame(cs.get(0), offline(s));
+    }
+
+    @Test
+    void gapsAndRepeatsInACamerasPacketSequenceAreCounted() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        List<EventPacket> ps = Samples.livePackets("cam", Samples.random(TestModels.SENSOR, 60, 0, 3_000, 33), 10);
+        long[] sequences = {0, 1, 4, 4, 5, 0};
+        for (int i = 0; i < ps.size(); i++) {
+            in.pipeInput("cam", ps.get(i).toBuilder().setSequence(sequences[i]).build().toByteArray());
+        }
+        assertThat(registry.get("spikestream.packets.sequence.gaps").counter().count()).isEqualTo(2);
+        assertThat(registry.get("spikestream.packets.sequence.repeats").counter().count()).isEqualTo(2);
+        assertThat(dlq.readRecordsToList()).as("numbers are counted, never a reason to reject").isEmpty();
+    }
 }

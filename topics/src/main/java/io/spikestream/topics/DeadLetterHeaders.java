@@ -3,11 +3,12 @@ package io.spikestream.topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The headers of a dead-letter record; its key and value are the rejected record's, unchanged, and its
- * original headers are kept ahead of these.
+ * The headers of a dead-letter record; its key and value are the rejected record's, and its original
+ * headers are kept ahead of these. A copy that would not fit in one Kafka record is cut
+ * ({@link DeadLetterRecord}), and then {@link #TRUNCATED} says what was cut and the
+ * {@code original-*} headers how large it was.
  */
 public final class DeadLetterHeaders {
     /** Why the record was rejected, one line naming the field and index. */
@@ -18,20 +19,16 @@ public final class DeadLetterHeaders {
     public static final String TOPIC = "spikestream.dlq.topic";
     public static final String PARTITION = "spikestream.dlq.partition";
     public static final String OFFSET = "spikestream.dlq.offset";
+    /** Present only on a cut copy: which of {@code key}, {@code value}, {@code headers}, {@code reason} were cut. */
+    public static final String TRUNCATED = "spikestream.dlq.truncated";
+    /** The original key's size in UTF-8 bytes, when the key was cut. */
+    public static final String ORIGINAL_KEY_BYTES = "spikestream.dlq.original-key-bytes";
+    /** The original value's size in bytes, when the value was cut. */
+    public static final String ORIGINAL_VALUE_BYTES = "spikestream.dlq.original-value-bytes";
+    /** How many of the original headers were left out, when some were. */
+    public static final String DROPPED_HEADERS = "spikestream.dlq.dropped-headers";
 
     private DeadLetterHeaders() {
-    }
-
-    /** The original headers followed by the dead-letter headers. */
-    public static Headers of(Headers original, DeadLetterKind kind, String reason, String topic, int partition,
-                             long offset) {
-        Headers h = new RecordHeaders(original == null ? new Header[0] : original.toArray());
-        h.add(KIND, bytes(kind.wireName()));
-        h.add(REASON, bytes(reason));
-        h.add(TOPIC, bytes(topic));
-        h.add(PARTITION, bytes(Integer.toString(partition)));
-        h.add(OFFSET, bytes(Long.toString(offset)));
-        return h;
     }
 
     /** A header's value as text, or null when absent. */
@@ -40,7 +37,4 @@ public final class DeadLetterHeaders {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

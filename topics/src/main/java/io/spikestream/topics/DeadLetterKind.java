@@ -18,7 +18,16 @@ public enum DeadLetterKind {
     /** Neither the record key nor camera_id names a camera. */
     NO_CAMERA("no-camera"),
     /** The packet's first event is earlier than the camera's previous event within the same episode. */
-    TIME_BACKWARDS("time-backwards");
+    TIME_BACKWARDS("time-backwards"),
+    /** An event time is negative or beyond the largest the app accepts (an absurd clock). */
+    BAD_TIMESTAMP("bad-timestamp"),
+    /**
+     * A camera or sample id longer than its limit, or a packet whose events would make the camera's
+     * stored state or its classification larger than a Kafka record may be.
+     */
+    OVERSIZED("oversized"),
+    /** The producer refused a record that this input produced; the input is set aside so the app moves on. */
+    UNWRITABLE("unwritable");
 
     private final String wireName;
 

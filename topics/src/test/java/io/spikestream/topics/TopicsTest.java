@@ -56,7 +56,9 @@ class TopicsTest {
     void deadLetterHeadersCarryKindReasonAndOrigin() {
         RecordHeaders original = new RecordHeaders();
         original.add("trace", new byte[] {7});
-        var h = DeadLetterHeaders.of(original, DeadLetterKind.TIME_BACKWARDS, "event 0 is early", "dvs-events", 2, 41);
+        var h = DeadLetterRecord.of("cam", new byte[] {1}, original, DeadLetterKind.TIME_BACKWARDS, "event 0 is early",
+                "dvs-events", 2, 41, 1 << 20).headers();
+        assertThat(h.lastHeader(DeadLetterHeaders.TRUNCATED)).as("nothing cut").isNull();
         assertThat(h.lastHeader("trace").value()).containsExactly(7);
         assertThat(DeadLetterHeaders.header(h, DeadLetterHeaders.KIND)).isEqualTo("time-backwards");
         assertThat(DeadLetterHeaders.header(h, DeadLetterHeaders.REASON)).isEqualTo("event 0 is early");

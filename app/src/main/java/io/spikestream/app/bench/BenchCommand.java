@@ -1,10 +1,11 @@
 package io.spikestream.app.bench;
 
-import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.CommitIntervalOption;
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.replay.ProducerOptions;
 import io.spikestream.app.replay.ReplayOptions;
 import io.spikestream.bench.BenchConfig;
@@ -13,6 +14,7 @@ import io.spikestream.bench.LatencyBench;
 import io.spikestream.bench.LoadResult;
 import io.spikestream.bench.ModelInfo;
 import io.spikestream.bench.report.Report;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.replay.RecordingSource;
 import io.spikestream.replay.ReplayConfig;
 import io.spikestream.snn.BnntModel;
@@ -26,11 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code spikestream bench}: offered load → decision latency, accuracy and steps, written as
@@ -94,6 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Wait this long after a replay for outstanding classifications (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--expect-failover", defaultValue = "0s", paramLabel = "D", converter = DurationConverter.class,
+            description = "A stream-app instance may stop or fail during the run (a failover test): wait up to D "
+                    + "longer for outstanding classifications, on top of --drain-timeout. A killed instance's "
+                    + "partitions move after the session timeout (serve's default 10 s) and its open transaction "
+                    + "is aborted after the transaction timeout (10 s), so about 25s covers a kill -9 (default: ${DEFAULT-VALUE}).")
+    Duration expectFailover;
+
     @Option(names = "--classifications-topic", defaultValue = Topics.DEFAULT_CLASSIFICATIONS, paramLabel = "TOPIC",
             description = "Output topic of the stream app (default: ${DEFAULT-VALUE}).")
     String classificationsTopic;
@@ -120,6 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputOption.check(spec.commandLine(), "--report", report, FilePaths.unwritableDirectory(report));
         ReplayConfig replayConfig = replayConfig();
         BnntModel bnnt = CheckpointCodec.read(model);
         ModelInfo info = ModelInfos.of(bnnt, model);
@@ -182,9 +192,10 @@ public final class BenchCommand implements Callable<Integer> {
             extra.put("commit_interval_ms", commitInterval.commitIntervalMs);
         }
         extra.put("partitions", partitions);
+        extra.put("expect_failover_s", expectFailover.toMillis() / 1000.0);
         String bootstrap = target.embedded ? "embedded" : target.bootstrapServers;
         return BenchConfig.builder(source, info).replay(replayConfig).producer(producer.toSettings(bootstrap))
-                .loads(loads).warmup(warmup).drainTimeout(drainTimeout).p99BoundMs(p99BoundMs)
+                .loads(loads).warmup(warmup).drainTimeout(drainTimeout.plus(expectFailover)).p99BoundMs(p99BoundMs)
                 .classifications(Topics.classifications(classificationsTopic)).partitions(partitions)
                 .configuration(extra).build();
     }

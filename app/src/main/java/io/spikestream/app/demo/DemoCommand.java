@@ -1,27 +1,29 @@
 package io.spikestream.app.demo;
 
-import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.bench.BenchCommand;
 import io.spikestream.app.cli.CommitIntervalOption;
 import io.spikestream.app.cli.Converters;
+import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.cli.ProgressBar;
 import io.spikestream.bench.BenchResult;
 import io.spikestream.bench.LiveStats;
 import io.spikestream.bench.report.Report;
 import io.spikestream.events.emulator.EmulationProgress;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.ingest.camera.Recording;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code spikestream demo}: the whole pipeline in one command. Generates moving-digit recordings
@@ -85,6 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputOption.check(spec.commandLine(), "--report", report, FilePaths.unwritableDirectory(report));
         DemoRun.Settings settings;
         try {
             settings = new DemoRun.Settings(model, data, digits, seed, cameras, speed, warmup,

@@ -2,6 +2,7 @@ package io.spikestream.app.events;
 
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.cli.ProgressBar;
 import io.spikestream.events.emulator.Cifar10DvsProtocol;
 import io.spikestream.events.emulator.DatasetStats;
@@ -11,6 +12,7 @@ import io.spikestream.events.emulator.EmulationSummary;
 import io.spikestream.events.emulator.ImageSetEmulator;
 import io.spikestream.events.emulator.MovingDigitsProtocol;
 import io.spikestream.events.emulator.Skipped;
+import io.spikestream.events.io.FilePaths;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,10 +21,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code spikestream events emulate}: images → CIFAR10-DVS-style recordings, or the self-made
@@ -79,6 +81,7 @@ public final class EmulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputOption.check(spec.commandLine(), "--out", out, FilePaths.unwritableDirectory(out));
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (workers < 1 || workers > 1024) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be in 1..1024, not " + workers);

@@ -2,7 +2,9 @@ package io.spikestream.app.events;
 
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.cli.ProgressBar;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.events.io.RecordingFormat;
 import io.spikestream.events.io.RecordingInspection;
 import io.spikestream.events.io.RecordingStats;
@@ -14,10 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code spikestream events inspect FILE}: decode a recording and report what is in it. */
 @Command(name = "inspect",
@@ -60,6 +62,9 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (png != null) {
+            OutputOption.check(spec.commandLine(), "--png", png, FilePaths.unwritable(png, false));
+        }
         RecordingInspection r;
         long size = Files.isRegularFile(file) ? Files.size(file) : 0;
         try (ProgressBar bar = size > PROGRESS_BYTES ? new ProgressBar("inspect", size) : null) {

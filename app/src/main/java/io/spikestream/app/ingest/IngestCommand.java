@@ -18,6 +18,7 @@ import io.spikestream.ingest.IngestListener;
 import io.spikestream.ingest.Overflow;
 import io.spikestream.ingest.SourceConfig;
 import io.spikestream.ingest.SourceStats;
+import io.spikestream.stream.health.HealthStatus;
 import io.spikestream.stream.metrics.MetricsServer;
 import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
@@ -108,7 +109,8 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Stop after this long (e.g. 30s); default: until stopped or every source has ended.")
     Duration duration;
 
-    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "Address of the Prometheus endpoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = {"Address of the Prometheus and health endpoints (default: ${DEFAULT-VALUE}; 0.0.0.0 for",
+        "every interface, as in a container)."})
     String metricsHost;
 
     @Option(names = "--metrics-port", defaultValue = "9465", description = "Port of /metrics and /health (default: ${DEFAULT-VALUE}; 0 any free port; -1 none).")
@@ -167,7 +169,7 @@ public final class IngestCommand implements Callable<Integer> {
                 ingest = Ingest.start(config, kafka, new StderrListener(err), registry);
                 Ingest running = ingest;
                 if (metricsPort >= 0) {
-                    metrics = MetricsServer.start(metricsHost, metricsPort, registry, running::healthy);
+                    metrics = MetricsServer.start(metricsHost, metricsPort, registry, () -> health(running));
                 }
                 for (SourceStats s : ingest.sources()) {
                     err.printf(Locale.ROOT, "ingest: %s -> camera %s on %s (overflow %s)%n", s.config().spec().uri(),
@@ -312,5 +314,20 @@ public final class IngestCommand implements Callable<Integer> {
                 err.flush();
             }
         }
+    }
+
+    /**
+     * Ingest's answer on the health endpoints: live while the process runs (a failed source does not
+     * stop the others), ready while no source has failed; each failed source is a problem line.
+     */
+    static HealthStatus health(Ingest ingest) {
+        List<String> problems = new ArrayList<>();
+        for (SourceStats s : ingest.sources()) {
+            if (s.state() == SourceStats.State.FAILED) {
+                problems.add("source " + s.config().spec().uri() + " failed: " + s.lastError());
+            }
+        }
+        return new HealthStatus(true, problems.isEmpty(), problems.isEmpty() ? "RUNNING" : "SOURCE_FAILED", null, 0,
+                problems);
     }
 }

@@ -92,10 +92,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "sparse|dense", description = "Inference engine (default sparse; dense is the reference).")
     String engine;
 
-    @Option(names = "--metrics-host", description = "Address of the Prometheus endpoint (default 0.0.0.0).")
+    @Option(names = "--metrics-host", description = "Address of the Prometheus and health endpoint (default "
+            + ServeSettings.DEFAULT_METRICS_HOST + "; 0.0.0.0 to be reached from other hosts).")
     String metricsHost;
 
-    @Option(names = "--metrics-port", description = "Port of /metrics and /health (default 9464; 0 any free port; -1 none).")
+    @Option(names = "--metrics-port", description = "Port of /metrics, /health/live, /health/ready and /health (default 9464;"
+            + " 0 any free port; -1 none).")
     String metricsPort;
 
     @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",

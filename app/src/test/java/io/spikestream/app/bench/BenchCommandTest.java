@@ -46,7 +46,7 @@ class BenchCommandTest {
         Path report = dir.resolve("report");
         CliRun r = Cli.run("bench", "--embedded", "--model", model(dir).toString(),
                 "--data", data.toString(), "--sweep", "1,2", "--speed", "2", "--duration", "1s", "--warmup", "0.2s",
-                "--loop", "--partitions", "2", "--report", report.toString(), "--json");
+                "--loop", "--partitions", "2", "--expect-failover", "25s", "--report", report.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         for (String key : List.of("classified", "expected", "accuracy", "mean_steps", "latency_ms",
@@ -57,6 +57,9 @@ class BenchCommandTest {
         assertThat(j.get("loads")).hasSize(2);
         assertThat(j.get("latency_ms").get("p99").asDouble()).isPositive();
         assertThat(j.get("configuration").get("embedded").asBoolean()).isTrue();
+        // the drain timeout covers the failover the run was told to expect
+        assertThat(j.get("configuration").get("expect_failover_s").asDouble()).isEqualTo(25.0);
+        assertThat(j.get("configuration").get("drain_timeout_s").asDouble()).isEqualTo(55.0);
         assertThat(Files.readString(report.resolve("report.html"))).contains("<svg");
         assertThat(new ObjectMapper().readTree(report.resolve("report.json").toFile())).isEqualTo(j);
         assertThat(r.err()).contains("bench: load 1/2");

@@ -12,6 +12,9 @@ import io.spikestream.events.SensorGeometry;
 import io.spikestream.events.io.Aedat2Writer;
 import io.spikestream.events.testing.SharedData;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +69,7 @@ class InspectCommandTest {
 
     @Test
     void pngShowsOnAndOffInTheirColours() throws Exception {
-        Path png = dir.resolve("img/out.png");
+        Path png = Files.createDirectories(dir.resolve("img")).resolve("out.png");
         CliRun r = Cli.run("events", "inspect", sample().toString(), "--png", png.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("checksum").contains("aedat2");
@@ -79,6 +82,40 @@ class InspectCommandTest {
         assertThat(off >> 16 & 0xFF).isGreaterThan(0);
         assertThat(off >> 8 & 0xFF).isZero();
         assertThat(img.getRGB(0, 0) & 0xFFFFFF).isZero();
+    }
+
+    @Test
+    void aPngPathThatCannotBeWrittenIsAUsageErrorBeforeDecodingAndWithoutAStackTrace() throws Exception {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            CliRun toDir = Cli.run("events", "inspect", sample().toString(), "--png", dir.toString());
+            assertThat(toDir.exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+            assertThat(toDir.err()).contains("--png " + dir + ": is a directory, not a file");
+            Path nested = dir.resolve("missing/sub/out.png");
+            CliRun noFolder = Cli.run("events", "inspect", sample().toString(), "--png", nested.toString());
+            assertThat(noFolder.exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+            assertThat(noFolder.err()).contains("the folder " + nested.getParent() + " does not exist");
+            assertThat(dir.resolve("missing")).as("no folder is created").doesNotExist();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void unreadableInputsSayWhy() throws Exception {
+        CliRun folder = Cli.run("events", "inspect", dir.toString());
+        assertThat(folder.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
+        assertThat(folder.err()).contains("cannot read " + dir + ": is a directory, not a file")
+                .doesNotContain("IOException");
+        CliRun devNull = Cli.run("events", "inspect", "/dev/null");
+        assertThat(devNull.err()).contains("cannot read /dev/null: not a regular file");
+        Path empty = Files.write(dir.resolve("empty.bin"), new byte[0]);
+        CliRun e = Cli.run("events", "inspect", empty.toString());
+        assertThat(e.exit()).isEqualTo(SpikestreamCli.EXIT_FAILURE);
+        assertThat(e.err()).contains(empty + " at byte 0: empty file");
     }
 
     @Test

@@ -46,7 +46,7 @@ class ServeCommandTest {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> cl.execute("serve",
                     "--bootstrap-servers", broker.bootstrapServers(), "--model", ckpt.toString(),
                     "--state-dir", tmp.resolve("state").toString(), "--metrics-host", "127.0.0.1", "--metrics-port", "0",
-                    "-X", "commit.interval.ms=200", "--run-for", "8"));
+                    "-X", "commit.interval.ms=200", "--run-for", "15"));
             Pattern p = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
             Matcher m = p.matcher("");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -56,10 +56,16 @@ class ServeCommandTest {
             assertThat(m.find(0)).as(err.toString()).isTrue();
             int port = Integer.parseInt(m.group(1));
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("UP");
+            HttpResponse<String> health;
+            long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                // ready once Kafka Streams runs and the broker answered
+                Thread.sleep(100);
+                health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } while (health.statusCode() != 200 && System.nanoTime() < readyBy);
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\": \"UP\"").contains("\"state\": \"RUNNING\"");
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);

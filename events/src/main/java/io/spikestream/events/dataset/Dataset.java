@@ -3,6 +3,7 @@ package io.spikestream.events.dataset;
 import io.spikestream.events.EventBatch;
 import io.spikestream.events.NaturalOrder;
 import io.spikestream.events.emulator.Cifar10DvsProtocol;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.events.io.Recordings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,8 @@ public final class Dataset {
     private final Orientation orientation;
     /** Set for {@link DatasetKind#EMULATED_IMAGES}: samples are images, read through the emulator. */
     private final EmulatedImages emulated;
+    /** Recording files of the class folders that are no samples, as "path: reason". */
+    private final List<String> skipped;
 
     /**
      * The emulation seed of {@link DatasetKind#EMULATED_IMAGES} when none is given: the default of
@@ -48,13 +51,14 @@ public final class Dataset {
     public static final long DEFAULT_EMULATION_SEED = 1;
 
     private Dataset(Path root, DatasetKind kind, List<String> classNames, List<Sample> samples,
-            DatasetSplit predefined, Orientation orientation) {
-        this(root, kind, classNames, samples, predefined, orientation, null);
+            DatasetSplit predefined, Orientation orientation, List<String> skipped) {
+        this(root, kind, classNames, samples, predefined, orientation, null, skipped);
     }
 
     private Dataset(Path root, DatasetKind kind, List<String> classNames, List<Sample> samples,
-            DatasetSplit predefined, Orientation orientation, EmulatedImages emulated) {
+            DatasetSplit predefined, Orientation orientation, EmulatedImages emulated, List<String> skipped) {
         this.emulated = emulated;
+        this.skipped = List.copyOf(skipped);
         this.root = root;
         this.kind = kind;
         this.classNames = List.copyOf(classNames);
@@ -106,7 +110,8 @@ public final class Dataset {
         }
         Path root = dir.toAbsolutePath().normalize();
         EmulatedImages e = new EmulatedImages(root, Cifar10DvsProtocol.defaults(), seed);
-        return new Dataset(root, DatasetKind.EMULATED_IMAGES, e.classNames(), e.samples(), null, orientation, e);
+        return new Dataset(root, DatasetKind.EMULATED_IMAGES, e.classNames(), e.samples(), null, orientation, e,
+                e.skipped());
     }
 
     static DatasetKind detect(Path root) {
@@ -146,15 +151,16 @@ public final class Dataset {
         List<Sample> all = new ArrayList<>();
         List<Sample> train = new ArrayList<>();
         List<Sample> test = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (Path part : parts) {
-            List<Sample> s = scanClasses(root, part, digits, DatasetKind.NMNIST);
+            List<Sample> s = scanClasses(root, part, digits, DatasetKind.NMNIST, skipped);
             (part.getFileName().toString().equalsIgnoreCase("Train") ? train : test).addAll(s);
         }
         all.addAll(train);
         all.addAll(test);
         all.sort(Comparator.comparingInt(Sample::label));
         return new Dataset(root, DatasetKind.NMNIST, digits, all,
-                new DatasetSplit(train, test), orientation);
+                new DatasetSplit(train, test), orientation, skipped);
     }
 
     private static Dataset openClassFolders(Path root, DatasetKind kind, List<String> fixedClasses,
@@ -166,11 +172,17 @@ public final class Dataset {
                 throw new DatasetException("data set folder " + root + " has no class folders");
             }
         }
-        return new Dataset(root, kind, classes, scanClasses(root, root, classes, kind), null, orientation);
+        List<String> skipped = new ArrayList<>();
+        List<Sample> samples = scanClasses(root, root, classes, kind, skipped);
+        return new Dataset(root, kind, classes, samples, null, orientation, skipped);
     }
 
-    /** Samples of the class folders under {@code dir}, in label then natural file order. */
-    private static List<Sample> scanClasses(Path root, Path dir, List<String> classes, DatasetKind kind) {
+    /**
+     * Samples of the class folders under {@code dir}, in label then natural file order; recording files that
+     * cannot be samples (empty, unreadable, dangling links, devices) go to {@code skipped} as "path: reason".
+     */
+    private static List<Sample> scanClasses(Path root, Path dir, List<String> classes, DatasetKind kind,
+                                            List<String> skipped) {
         List<Path> loose = recordings(dir);
         if (!loose.isEmpty()) {
             throw new DatasetException("data set folder " + dir + " mixes recordings (" + loose.get(0).getFileName()
@@ -197,9 +209,19 @@ public final class Dataset {
             if (!subdirs(d).isEmpty()) {
                 throw new DatasetException("class folder " + d + " contains folders; expected recordings only");
             }
-            List<Path> files = recordings(d);
+            List<Path> files = new ArrayList<>();
+            int before = skipped.size();
+            for (Path f : recordings(d)) {
+                String why = unusable(f);
+                if (why == null) {
+                    files.add(f);
+                } else {
+                    skipped.add(f + ": " + why);
+                }
+            }
             if (files.isEmpty()) {
-                throw new DatasetException("class folder " + d + " holds no recordings (" + String.join(", ", RECORDING_EXTENSIONS) + ")");
+                throw new DatasetException("class folder " + d + " holds no recordings (" + String.join(", ", RECORDING_EXTENSIONS)
+                        + ")" + (skipped.size() > before ? "; unusable: " + skipped.get(before) : ""));
             }
             TreeSet<String> exts = new TreeSet<>();
             files.forEach(f -> exts.add(extension(f)));
@@ -252,11 +274,25 @@ public final class Dataset {
     }
 
     /**
-     * Inputs of an {@link DatasetKind#EMULATED_IMAGES} data set that are not samples (unusable images,
-     * files outside class folders), as "path: reason"; empty for recordings.
+     * Inputs that are not samples, as "path: reason": recording files that are empty or cannot be read
+     * (dangling links, devices, no permission), and for {@link DatasetKind#EMULATED_IMAGES} unusable
+     * images and files outside class folders. Train and eval report them.
      */
     public List<String> skippedInputs() {
-        return emulated == null ? List.of() : emulated.skipped();
+        return skipped;
+    }
+
+    /** Why a recording file cannot be a sample, or null. */
+    private static String unusable(Path f) {
+        String why = FilePaths.unreadable(f);
+        if (why != null) {
+            return why;
+        }
+        try {
+            return Files.size(f) == 0 ? "empty file" : null;
+        } catch (IOException e) {
+            return FilePaths.reason(e);
+        }
     }
 
     /** The emulation seed of an {@link DatasetKind#EMULATED_IMAGES} data set; empty for recordings. */
@@ -343,9 +379,10 @@ public final class Dataset {
         }
     }
 
+    /** Entries of {@code dir} named like recordings that are not folders (links, devices and all). */
     private static List<Path> recordings(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
+            return s.filter(p -> !Files.isDirectory(p))
                     .filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> RECORDING_EXTENSIONS.contains(extension(p)))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString(), NATURAL)).toList();

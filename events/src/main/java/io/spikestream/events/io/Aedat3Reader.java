@@ -43,6 +43,11 @@ final class Aedat3Reader extends StreamReader {
             if (!version.startsWith("#!AER-DAT3")) {
                 throw in.error(0, "no '#!AER-DAT3.x' version line: not an AEDAT 3 file");
             }
+            if (!header.get(header.size() - 1).trim().equalsIgnoreCase("#!END-HEADER")) {
+                // AEDAT 3.1 headers always end with this line; without it, where the packets start is a guess
+                throw in.error(in.offset(), "the header has no '#!END-HEADER' line (it ends here): a cut or"
+                        + " damaged AEDAT 3.1 file");
+            }
             resolveGeometry(options, geometryFrom(header), null);
             return null;
         });

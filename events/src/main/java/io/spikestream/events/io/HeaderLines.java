@@ -63,8 +63,10 @@ final class HeaderLines {
     }
 
     /**
-     * Length including the terminating \n of the line at the buffer position, or the rest of the
-     * file when it ends without one; -1 when the bytes are not text.
+     * Length including the terminating \n of the line at the buffer position; -1 when the bytes are not
+     * text.
+     *
+     * @throws RecordingFormatException when the file ends inside what reads as a header line
      */
     private static int lineLength(FileInput in) {
         int want = 256;
@@ -83,8 +85,12 @@ final class HeaderLines {
                 }
             }
             if (!full) {
-                // the file ends: a last header line without a terminator (header-only file)
-                return b.remaining() <= MAX_LINE ? b.remaining() : -1;
+                // the file ends inside a line that looks like header text: a file cut in its header
+                if (b.remaining() <= MAX_LINE) {
+                    throw in.error(in.offset(), "file ends inside a header line (" + b.remaining()
+                            + " bytes without a line end): the file was cut in its header");
+                }
+                return -1;
             }
             if (avail >= MAX_LINE) {
                 return -1;

@@ -30,6 +30,10 @@ public final class NmnistWriter {
         if (events.geometry().width() > 256 || events.geometry().height() > 256) {
             throw new IllegalArgumentException("N-MNIST .bin holds at most 256x256, not " + events.geometry());
         }
+        if (events.isEmpty()) {
+            // the format has no header: the file would be empty, and readers refuse empty files as junk
+            throw new IllegalArgumentException("cannot write " + file + ": an N-MNIST file with no events would be empty");
+        }
         try (OutputStream os = Files.newOutputStream(file)) {
             byte[] buf = new byte[5 * 8192];
             int n = 0;

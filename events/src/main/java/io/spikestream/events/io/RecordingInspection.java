@@ -3,7 +3,9 @@ package io.spikestream.events.io;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +37,7 @@ public record RecordingInspection(Path file, RecordingFormat format, SensorGeome
      * @throws IllegalArgumentException when pixels are to be counted on a sensor larger than {@link #MAX_PIXELS}
      */
     public static RecordingInspection of(Path file, RecordingFormat format, boolean countPixels, LongConsumer progress) {
-        if (!Files.isRegularFile(file)) {
-            throw new UncheckedIOException(new IOException("no such file: " + file));
-        }
+        FilePaths.requireReadable(file);
         RecordingFormat f = format != null ? format : Recordings.detect(file);
         RecordingStats stats = new RecordingStats();
         try (RecordingReader r = Recordings.open(file, f)) {
@@ -110,16 +110,14 @@ public record RecordingInspection(Path file, RecordingFormat format, SensorGeome
                 img.setRGB(x, y, (b << 16) | (a << 8) | b);
             }
         }
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (!ImageIO.write(img, "png", out.toFile())) {
+        // through our own stream: ImageIO's file output prints a stack trace of its own when it cannot open
+        // the file; and no folder is created, a missing one is the caller's error
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
+            if (!ImageIO.write(img, "png", os)) {
                 throw new IOException("no PNG writer in this JVM");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + out + ": " + FilePaths.reason(e), e);
         }
     }
 

@@ -35,10 +35,15 @@ public final class Recordings {
         return open(file, format, ReadOptions.DEFAULT);
     }
 
+    /**
+     * Opens {@code file} as {@code format}.
+     *
+     * @throws UncheckedIOException      naming the file and why it cannot be read (missing, a directory ...)
+     * @throws RecordingFormatException  for an empty or compressed file, and whatever the format's reader rejects
+     */
     public static RecordingReader open(Path file, RecordingFormat format, ReadOptions options) {
-        if (!Files.isRegularFile(file)) {
-            throw new UncheckedIOException(new IOException("no such file: " + file));
-        }
+        FilePaths.requireReadable(file);
+        checkContent(file);
         try {
             return create(file, format, options);
         } catch (StreamReader.GeometryUnknown unknown) {
@@ -59,13 +64,69 @@ public final class Recordings {
     }
 
     /**
+     * An empty file is no recording (not even a header), and a compressed one would decode as garbage:
+     * both are refused before any reader sees them.
+     */
+    private static void checkContent(Path file) {
+        byte[] head = new byte[10];
+        int n;
+        try (InputStream is = Files.newInputStream(file)) {
+            n = is.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + FilePaths.reason(e), e);
+        }
+        if (n == 0) {
+            throw new RecordingFormatException(file, 0, "empty file: no header and no events");
+        }
+        String compressed = compression(head, n);
+        if (compressed != null) {
+            throw new RecordingFormatException(file, 0, "the file is " + compressed
+                    + "-compressed, not a recording; decompress it first");
+        }
+    }
+
+    /**
+     * The compression format whose signature {@code head} starts with, or null. The gzip and zip tests
+     * check the fields after the magic as well (method, reserved bits, XFL and OS; version and method),
+     * so that a headerless recording (N-MNIST, N-Caltech101) that happens to begin with the magic bytes
+     * is not refused.
+     */
+    static String compression(byte[] head, int n) {
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = head[i] & 0xFF;
+        }
+        if (n >= 10 && b[0] == 0x1F && b[1] == 0x8B && b[2] == 8 && (b[3] & 0xE0) == 0
+                && (b[8] == 0 || b[8] == 2 || b[8] == 4) && (b[9] <= 13 || b[9] == 255)) {
+            return "gzip";
+        }
+        if (n >= 6 && b[0] == 0xFD && b[1] == '7' && b[2] == 'z' && b[3] == 'X' && b[4] == 'Z' && b[5] == 0) {
+            return "xz";
+        }
+        if (n >= 4 && b[0] == 0x28 && b[1] == 0xB5 && b[2] == 0x2F && b[3] == 0xFD) {
+            return "zstd";
+        }
+        if (n >= 10 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4 && b[5] == 0 && b[9] == 0
+                && (b[8] == 0 || b[8] == 8 || b[8] == 12 || b[8] == 14 || b[8] == 93 || b[8] == 95)) {
+            return "zip";
+        }
+        if (n >= 10 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] >= '1' && b[3] <= '9' && b[4] == 0x31
+                && b[5] == 0x41 && b[6] == 0x59 && b[7] == 0x26 && b[8] == 0x53 && b[9] == 0x59) {
+            return "bzip2";
+        }
+        return null;
+    }
+
+    /**
      * For a header that names no geometry: one streaming pass over the events gives the largest
-     * coordinates; the format's usual sensor is used when everything fits it.
+     * coordinates; the format's usual sensor is used when everything fits it. A file without events
+     * then has no geometry at all and is refused, unless its format has a usual sensor.
      */
     private static SensorGeometry scanGeometry(Path file, RecordingFormat format, ReadOptions options,
             SensorGeometry usual) {
         int maxX = 0;
         int maxY = 0;
+        long events = 0;
         try (RecordingReader r = create(file, format, options.withGeometry(StreamReader.SCAN))) {
             EventBuffer buf = new EventBuffer(StreamReader.SCAN, 1 << 16);
             while (true) {
@@ -74,6 +135,7 @@ public final class Recordings {
                 if (n == 0) {
                     break;
                 }
+                events += n;
                 for (int i = 0; i < n; i++) {
                     maxX = Math.max(maxX, buf.x(i));
                     maxY = Math.max(maxY, buf.y(i));
@@ -82,6 +144,10 @@ public final class Recordings {
         }
         if (usual != null && maxX < usual.width() && maxY < usual.height()) {
             return usual;
+        }
+        if (events == 0) {
+            throw new RecordingFormatException(file, 0, "holds no events, and its header names no sensor geometry ("
+                    + format.id() + ")");
         }
         return new SensorGeometry(maxX + 1, maxY + 1);
     }
@@ -123,12 +189,13 @@ public final class Recordings {
      * @throws RecordingFormatException when neither tells
      */
     public static RecordingFormat detect(Path file) {
+        FilePaths.requireReadable(file);
         byte[] head = new byte[SNIFF_BYTES];
         int n;
         try (InputStream is = Files.newInputStream(file)) {
             n = is.readNBytes(head, 0, head.length);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + FilePaths.reason(e), e);
         }
         RecordingFormat byContent = detect(head, n);
         if (byContent != null) {
@@ -213,6 +280,11 @@ public final class Recordings {
             return RecordingFormat.DAT;
         }
         if (name.endsWith(".raw")) {
+            if (n > 0 && head[0] == '%') {
+                // a Prophesee header that names no event format: EVT 2.0 and 3.0 cannot be told apart
+                throw new RecordingFormatException(file, 0, "a RAW file whose header names no event format ('% evt 2.0',"
+                        + " '% evt 3.0' or '% format EVT...'); name it (--format evt2 or evt3)");
+            }
             return RecordingFormat.EVT2;
         }
         if (hashHeader) {

@@ -21,10 +21,11 @@ class DatasetTest {
     @TempDir
     Path dir;
 
+    /** A placeholder recording: one byte, enough for a file that is listed (not decoded). */
     private void touch(String rel) throws IOException {
         Path p = dir.resolve(rel);
         Files.createDirectories(p.getParent());
-        Files.write(p, new byte[0]);
+        Files.write(p, new byte[] {1});
     }
 
     @Test
@@ -101,6 +102,24 @@ class DatasetTest {
         touch("zebra/1.aedat");
         assertThatThrownBy(() -> Dataset.open(dir, DatasetKind.CIFAR10_DVS)).hasMessageContaining("zebra");
         assertThatThrownBy(() -> Dataset.open(dir.resolve("nope"), DatasetKind.AUTO)).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void emptyFilesAndDanglingLinksAreReportedSkipsNotSamples() throws IOException {
+        touch("a/1.bin");
+        touch("a/2.bin");
+        Files.write(dir.resolve("a/3.bin"), new byte[0]);
+        Files.createSymbolicLink(dir.resolve("a/4.bin"), dir.resolve("a/gone.bin"));
+        touch("b/1.bin");
+        Dataset d = Dataset.open(dir, DatasetKind.FOLDERS);
+        assertThat(d.samples()).extracting(Sample::id).containsExactly("a/1.bin", "a/2.bin", "b/1.bin");
+        assertThat(d.skippedInputs()).containsExactly(dir.resolve("a/3.bin") + ": empty file",
+                dir.resolve("a/4.bin") + ": a dangling symbolic link (to " + dir.resolve("a/gone.bin") + ")");
+        // a class with nothing usable is an error that names what was unusable
+        Files.delete(dir.resolve("b/1.bin"));
+        Files.write(dir.resolve("b/1.bin"), new byte[0]);
+        assertThatThrownBy(() -> Dataset.open(dir, DatasetKind.FOLDERS)).isInstanceOf(DatasetException.class)
+                .hasMessageContaining("holds no recordings").hasMessageContaining("b/1.bin: empty file");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.spikestream.events.EventBatch;
 import io.spikestream.events.EventBuffer;
 import io.spikestream.events.SensorGeometry;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,13 +109,17 @@ class FormatEdgeCaseTest {
     }
 
     @Test
-    void headerOnlyAndEmptyFiles() {
-        Path h = TestFiles.be().text("#!AER-DAT2.0\r\n# no events").write(dir.resolve("h.aedat"));
+    void headerOnlyFilesHaveNoEventsButEmptyOrCutOnesAreRefused() {
+        Path h = TestFiles.be().text("#!AER-DAT2.0\r\n# no events\r\n").write(dir.resolve("h.aedat"));
         assertThat(new Read(h).events.size()).isZero();
-        Path e = TestFiles.be().write(dir.resolve("e.aedat"));
-        assertThat(new Read(e).events.size()).isZero();
-        Path n = TestFiles.be().write(dir.resolve("e.bin"));
-        assertThat(new Read(n).events.geometry()).isEqualTo(SensorGeometry.NMNIST);
+        Path cut = TestFiles.be().text("#!AER-DAT2.0\r\n# no ev").write(dir.resolve("cut.aedat"));
+        assertThatThrownBy(() -> new Read(cut)).isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("at byte 14").hasMessageContaining("file ends inside a header line");
+        for (String name : List.of("e.aedat", "e.bin", "e.raw", "e.dat", "e.aedat4")) {
+            Path e = TestFiles.be().write(dir.resolve(name));
+            assertThatThrownBy(() -> new Read(e)).as(name).isInstanceOf(RecordingFormatException.class)
+                    .hasMessageContaining(name + " at byte 0: empty file");
+        }
         Path d = TestFiles.le().text("% Data file containing CD events.\n% Version 2\n").write(dir.resolve("h.dat"));
         assertThat(new Read(d).events.size()).isZero();
         Path r2 = TestFiles.evt2Header().write(dir.resolve("h.raw"));
@@ -372,7 +377,11 @@ class FormatEdgeCaseTest {
         assertThat(Recordings.detect(TestFiles.le().text("#!AER-DAT3.1\r\n").write(dir.resolve("x.bin")))).isEqualTo(RecordingFormat.AEDAT3);
         assertThat(Recordings.detect(TestFiles.le().text("% format EVT3;width=4;height=4\n").write(dir.resolve("x.dat"))))
                 .isEqualTo(RecordingFormat.EVT3);
-        assertThat(Recordings.detect(TestFiles.le().text("% Date x\n").write(dir.resolve("y.raw")))).isEqualTo(RecordingFormat.EVT2);
+        Path noFormat = TestFiles.le().text("% Date x\n").write(dir.resolve("y.raw"));
+        assertThatThrownBy(() -> Recordings.detect(noFormat)).isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("names no event format");
+        assertThat(Recordings.detect(TestFiles.le().i32(0x80000001).write(dir.resolve("headerless.raw"))))
+                .isEqualTo(RecordingFormat.EVT2);
         assertThat(Recordings.detect(TestFiles.le().i32(1).write(dir.resolve("z.aedat4")))).isEqualTo(RecordingFormat.AEDAT4);
         Path unknown = TestFiles.le().i32(1).write(dir.resolve("z.xyz"));
         assertThatThrownBy(() -> Recordings.detect(unknown)).isInstanceOf(RecordingFormatException.class)
@@ -414,12 +423,10 @@ class FormatEdgeCaseTest {
         Read r4 = new Read(a4);
         assertThat(r4.events.size()).isZero();
         assertThat(r4.events.geometry()).isEqualTo(new SensorGeometry(640, 480));
-        // EVT 3.0 header without "% end" and without a geometry: no events, the smallest array
+        // EVT 3.0 header without "% end" and without a geometry: no events, so no geometry either
         Path e3 = TestFiles.le().text("% evt 3.0\n% serial_number 1\n").write(dir.resolve("h3.raw"));
-        Read re3 = new Read(e3);
-        assertThat(re3.format).isEqualTo(RecordingFormat.EVT3);
-        assertThat(re3.events.size()).isZero();
-        assertThat(re3.events.geometry()).isEqualTo(new SensorGeometry(1, 1));
+        assertThatThrownBy(() -> new Read(e3)).isInstanceOf(RecordingFormatException.class)
+                .hasMessageContaining("holds no events, and its header names no sensor geometry (evt3)");
     }
 
     @Test

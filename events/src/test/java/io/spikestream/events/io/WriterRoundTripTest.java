@@ -127,9 +127,9 @@ class WriterRoundTripTest {
         Path a = dir.resolve("e.aedat");
         Aedat2Writer.write(a, EventBatch.empty(SensorGeometry.DVS128));
         assertThat(Recordings.readAll(a).isEmpty()).isTrue();
-        Path n = dir.resolve("e.bin");
-        NmnistWriter.write(n, EventBatch.empty(SensorGeometry.NMNIST));
-        assertThat(Recordings.readAll(n)).isEqualTo(EventBatch.empty(SensorGeometry.NMNIST));
+        // an N-MNIST file has no header: with no events it would be empty, which readers refuse as junk
+        assertThatThrownBy(() -> NmnistWriter.write(dir.resolve("e.bin"), EventBatch.empty(SensorGeometry.NMNIST)))
+                .hasMessageContaining("no events");
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * {@code neuro.v1.Checkpoint} message; nothing follows. Floats round-trip bit for bit, and writing a
  * model read from a file gives the same bytes.
  *
- * <p>Reading validates everything an engine relies on: the format version, the config, and for every
+ * <p>Reading verifies the file's content hash ({@link CheckpointIntegrity}), then validates everything an
+ * engine relies on: the format version, the config, and for every
  * weighted layer exactly one parameter set with weight {@code [out, in, 3, 3]} / {@code [out, in]}
  * and, except for the readout, γ / running mean / running variance {@code [T, out]} (variances ≥ 0),
  * all values finite. Errors are {@link CheckpointFormatException}s naming the file and the field.
@@ -27,16 +28,17 @@ public final class CheckpointCodec {
     private CheckpointCodec() {
     }
 
-    /** Reads and validates a checkpoint file. */
+    /** Reads, verifies ({@link CheckpointIntegrity}) and validates a checkpoint file. */
     public static BnntModel read(Path file) {
-        return CheckpointMapper.modelOf(CheckpointFile.read(file), file.toString());
+        return readContents(file).model();
     }
 
-    /** Reads and validates a checkpoint file with its training state, if it has one. */
+    /** Reads, verifies and validates a checkpoint file with its training state, if it has one. */
     public static CheckpointContents readContents(Path file) {
         var cp = CheckpointFile.read(file);
+        CheckpointIntegrity.Level integrity = CheckpointIntegrity.verify(cp, file.toString());
         return new CheckpointContents(CheckpointMapper.modelOf(cp, file.toString()),
-                CheckpointMapper.resumeStateOf(cp, file.toString()));
+                CheckpointMapper.resumeStateOf(cp, file.toString()), integrity);
     }
 
     /** Writes a checkpoint atomically (temporary file, then rename); derives a content id if the model has none. */

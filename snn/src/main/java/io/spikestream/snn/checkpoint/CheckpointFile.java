@@ -2,6 +2,7 @@ package io.spikestream.snn.checkpoint;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.proto.v1.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,11 @@ final class CheckpointFile {
 
     /** Reads the message of a checkpoint file after checking magic, length and format version. */
     static Checkpoint read(Path file) {
+        String why = FilePaths.unreadable(file);
+        if (why != null) {
+            String message = "cannot read checkpoint " + file + ": " + why;
+            throw new UncheckedIOException(message, new IOException(message));
+        }
         byte[] bytes;
         try {
             long size = Files.size(file);
@@ -35,7 +41,7 @@ final class CheckpointFile {
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + FilePaths.reason(e), e);
         }
         return decode(bytes, file.toString());
     }
@@ -124,7 +130,7 @@ final class CheckpointFile {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + FilePaths.reason(e), e);
         }
     }
 

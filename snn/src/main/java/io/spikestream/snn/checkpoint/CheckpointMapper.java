@@ -40,7 +40,7 @@ final class CheckpointMapper {
         if (resume != null) {
             b.setTrainingState(toProto(resume));
         }
-        return b.build();
+        return CheckpointIntegrity.seal(b.build());
     }
 
     /**

@@ -31,6 +31,11 @@ import java.util.Set;
  */
 public record ServeSettings(AppConfig app, Path model, String metricsHost, int metricsPort) {
 
+    /**
+     * Where the metrics and health endpoint listens unless told otherwise: loopback, so that a host's
+     * metrics are not open to its network by default (containers set 0.0.0.0 to be scraped).
+     */
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
     static final String KAFKA_PREFIX = "kafka.";
     static final String ENV_PREFIX = "SPIKESTREAM_";
     static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "model", "threads", "state.dir",
@@ -99,7 +104,7 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
         if (values.containsKey("state.dir")) {
             app = app.withStateDir(Path.of(values.get("state.dir")));
         }
-        return new ServeSettings(app, model, r.text("metrics.host", "0.0.0.0"), r.integer("metrics.port", 9464, -1, 65535));
+        return new ServeSettings(app, model, r.text("metrics.host", DEFAULT_METRICS_HOST), r.integer("metrics.port", 9464, -1, 65535));
     }
 
     private static void put(String key, String value, String where, Map<String, String> values, Map<String, String> origin,

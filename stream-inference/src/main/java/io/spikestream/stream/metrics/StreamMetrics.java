@@ -10,6 +10,7 @@ import io.spikestream.topics.DeadLetterKind;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,10 @@ public final class StreamMetrics {
     private final Counter events;
     private final Counter ignoredEvents;
     private final Counter packets;
+    private final Map<String, Counter> unwritable = new ConcurrentHashMap<>();
+    private final Counter droppedInputs;
+    private final Counter sequenceGaps;
+    private final Counter sequenceRepeats;
 
     public StreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -67,6 +72,15 @@ public final class StreamMetrics {
                     .register(registry));
         }
         packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
+        droppedInputs = Counter.builder("spikestream.inputs.dropped")
+                .description("Input records dropped because not even their dead-letter copy could be written")
+                .register(registry);
+        sequenceGaps = Counter.builder("spikestream.packets.sequence.gaps")
+                .description("Packets missing by their cameras' sequence numbers (lost or not yet arrived)")
+                .register(registry);
+        sequenceRepeats = Counter.builder("spikestream.packets.sequence.repeats")
+                .description("Packets whose sequence number was not above their camera's previous one (duplicates, "
+                        + "replays, restarted cameras)").register(registry);
     }
 
     /** Meters into a throw-away registry (tests, tools). */
@@ -110,6 +124,28 @@ public final class StreamMetrics {
     /** A record sent to the dead-letter topic. */
     public void deadLetter(DeadLetterKind kind) {
         deadLetters.get(kind).increment();
+    }
+
+    /** The producer refused a record for {@code topic} (too large); called on a producer thread. */
+    public void unwritable(String topic) {
+        unwritable.computeIfAbsent(topic, t -> Counter.builder("spikestream.records.unwritable")
+                .description("Records the producer refused (too large for the producer or topic); their input goes "
+                        + "to the dead-letter topic").tag("topic", t).register(registry)).increment();
+    }
+
+    /** An input record dropped because its dead-letter copy was refused too. */
+    public void droppedInput() {
+        droppedInputs.increment();
+    }
+
+    /** A camera's packet sequence skipped {@code missing} numbers. */
+    public void sequenceGap(long missing) {
+        sequenceGaps.increment(missing);
+    }
+
+    /** A camera's packet repeated or went back in sequence. */
+    public void sequenceRepeat() {
+        sequenceRepeats.increment();
     }
 
     public Timer stepTimer() {

@@ -9,9 +9,10 @@ import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraStateCodec;
+import io.spikestream.proto.v1.Classification;
 import io.spikestream.topics.ClassificationMapper;
-import io.spikestream.topics.DeadLetterHeaders;
 import io.spikestream.topics.DeadLetterKind;
+import io.spikestream.topics.DeadLetterRecord;
 import io.spikestream.topics.Decision;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * dead-letter child with the reason in its headers and the original bytes, and processing goes on.
  * A wall-clock punctuator closes the partial frames of idle cameras.
  *
+ * <p>Nothing is written that Kafka could refuse: ids have length limits, and the camera's new state and
+ * its classifications are encoded and measured against {@link RecordLimits} before the store or any
+ * child sees them; a packet that would exceed them goes to the dead letters (kind {@code oversized}) and
+ * the camera keeps its previous state. Dead-letter copies are cut to fit ({@link DeadLetterRecord}). An
+ * input whose output the producer still refused ({@link UnwritableInputs}) goes to the dead letters when
+ * it comes back.
+ *
  * <p>Input values are raw bytes so that malformed records reach this processor (see {@code Topics}). It
  * forwards a {@code Classification} to the output child and the original {@code byte[]} to the
  * dead-letter child, hence the {@code Object} value type of what it forwards; each sink's serializer
@@ -48,6 +56,9 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     private final Function<EpisodeRunner.LongSupplierNs, EpisodeRunner> runnerFactory;
     private final StreamMetrics metrics;
     private final Duration idleGrace;
+    private final RecordLimits limits;
+    private final UnwritableInputs unwritable;
+    private final SequenceTracker sequences;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> store;
@@ -59,12 +70,23 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     public ClassifierProcessor(String storeName, String outputChild, String deadLetterChild,
                                Function<EpisodeRunner.LongSupplierNs, EpisodeRunner> runnerFactory,
                                StreamMetrics metrics, Duration idleGrace) {
+        this(storeName, outputChild, deadLetterChild, runnerFactory, metrics, idleGrace, RecordLimits.DEFAULT,
+                new UnwritableInputs());
+    }
+
+    public ClassifierProcessor(String storeName, String outputChild, String deadLetterChild,
+                               Function<EpisodeRunner.LongSupplierNs, EpisodeRunner> runnerFactory,
+                               StreamMetrics metrics, Duration idleGrace, RecordLimits limits,
+                               UnwritableInputs unwritable) {
         this.storeName = storeName;
         this.outputChild = outputChild;
         this.deadLetterChild = deadLetterChild;
         this.runnerFactory = runnerFactory;
         this.metrics = metrics;
         this.idleGrace = idleGrace;
+        this.limits = limits;
+        this.unwritable = unwritable;
+        this.sequences = new SequenceTracker(metrics);
     }
 
     @Override
@@ -82,7 +104,28 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
 
     @Override
     public void process(Record<String, byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        switch (unwritable.actionFor(source)) {
+            case DEAD_LETTER -> {
+                String why = unwritable.reason(source);
+                deadLetter(record, DeadLetterKind.UNWRITABLE, why == null ? "a record produced from it was refused" : why);
+                return;
+            }
+            case DROP -> {
+                LOG.error("dropping input {}: neither its output nor its dead-letter copy could be written", where());
+                metrics.droppedInput();
+                return;
+            }
+            case PROCESS -> {
+                // below
+            }
+        }
         byte[] value = record.value();
+        if (record.key() != null && DeadLetterRecord.utf8Length(record.key()) > RecordLimits.MAX_CAMERA_ID_BYTES) {
+            deadLetter(record, DeadLetterKind.OVERSIZED, "record key (camera id) of " + DeadLetterRecord.utf8Length(record.key())
+                    + " bytes; the limit is " + RecordLimits.MAX_CAMERA_ID_BYTES);
+            return;
+        }
         if (value == null) {
             deadLetter(record, DeadLetterKind.UNPARSEABLE, "record value is null (tombstone); expected an EventPacket");
             return;
@@ -92,6 +135,11 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
             packet = PacketCodec.parse(value);
         } catch (PacketFormatException e) {
             deadLetter(record, DeadLetterKind.UNPARSEABLE, e.getMessage());
+            return;
+        }
+        String oversized = oversizedId(packet);
+        if (oversized != null) {
+            deadLetter(record, DeadLetterKind.OVERSIZED, oversized);
             return;
         }
         String camera = record.key();
@@ -117,6 +165,15 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
             deadLetter(record, DeadLetterKind.BAD_PACKET, e.getMessage());
             return;
         }
+        int n = events.size();
+        if (n > 0 && (events.t(0) < 0 || events.t(n - 1) > RecordLimits.MAX_EVENT_TIME_US)) {
+            boolean negative = events.t(0) < 0;
+            deadLetter(record, DeadLetterKind.BAD_TIMESTAMP, "packed_events: event " + (negative ? 0 : n - 1) + " at t="
+                    + events.t(negative ? 0 : n - 1) + " us is outside 0.." + RecordLimits.MAX_EVENT_TIME_US
+                    + " us (t_base_us " + packet.getTBaseUs() + ")");
+            return;
+        }
+        sequences.note(camera, packet.getSequence());
         CameraState state = load(camera, record);
         if (state == null) {
             return;
@@ -130,10 +187,54 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
         }
         List<Decision> out = new ArrayList<>(1);
         runner.onPacket(camera, state, events, info, out::add);
-        store.put(camera, CameraStateCodec.encode(state));
+        byte[] encoded = CameraStateCodec.encode(state);
+        List<Classification> decided = new ArrayList<>(out.size());
         for (Decision d : out) {
-            context.forward(new Record<>(camera, ClassificationMapper.toProto(d), record.timestamp()), outputChild);
+            decided.add(ClassificationMapper.toProto(d));
         }
+        String tooLarge = tooLarge(camera, state, encoded, decided);
+        if (tooLarge != null) {
+            // nothing of this packet is kept: the stored state stays as it was, and the cached network
+            // state, which has moved on, is dropped so that it is rebuilt from the stored one
+            runner.evict(camera);
+            deadLetter(record, DeadLetterKind.OVERSIZED, tooLarge + " with the " + n + " events of this packet (sequence "
+                    + packet.getSequence() + ")");
+            return;
+        }
+        store.put(camera, encoded);
+        for (Classification c : decided) {
+            context.forward(new Record<>(camera, c, record.timestamp()), outputChild);
+        }
+    }
+
+    /** Why an id of the packet is too long, or null. */
+    private static String oversizedId(EventPacket packet) {
+        int cameraBytes = DeadLetterRecord.utf8Length(packet.getCameraId());
+        if (cameraBytes > RecordLimits.MAX_CAMERA_ID_BYTES) {
+            return "camera_id of " + cameraBytes + " bytes; the limit is " + RecordLimits.MAX_CAMERA_ID_BYTES;
+        }
+        int sampleBytes = packet.hasReplay() ? DeadLetterRecord.utf8Length(packet.getReplay().getSampleId()) : 0;
+        if (sampleBytes > RecordLimits.MAX_SAMPLE_ID_BYTES) {
+            return "replay.sample_id of " + sampleBytes + " bytes; the limit is " + RecordLimits.MAX_SAMPLE_ID_BYTES;
+        }
+        return null;
+    }
+
+    /** Why the camera's new state or a classification would not fit in a Kafka record, or null. */
+    private String tooLarge(String camera, CameraState state, byte[] encoded, List<Classification> decided) {
+        int key = DeadLetterRecord.utf8Length(camera);
+        if (!limits.fits(key, encoded.length)) {
+            return "the camera's stored state would take " + encoded.length + " bytes (" + state.frames().size()
+                    + " frames, " + state.partial().size() + " events in the open frame), more than the "
+                    + limits.maxValueBytes(key) + " that fit in a record (max.request.size " + limits.maxRecordBytes() + ")";
+        }
+        for (Classification c : decided) {
+            if (!limits.fits(key, c.getSerializedSize())) {
+                return "its classification would take " + c.getSerializedSize() + " bytes, more than the "
+                        + limits.maxValueBytes(key) + " that fit in a record (max.request.size " + limits.maxRecordBytes() + ")";
+            }
+        }
+        return null;
     }
 
     private CameraState load(String camera, Record<String, byte[]> record) {
@@ -165,6 +266,8 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                     continue; // handled (and reset) when the camera next sends a packet
                 }
                 if (runner.onIdle(kv.key, s, graceNs, out::add)) {
+                    // closing the open frame only shrinks the state, and the camera id was checked on the
+                    // way in, so what is written here fits
                     updates.add(KeyValue.pair(kv.key, CameraStateCodec.encode(s)));
                     for (Decision d : out) {
                         context.forward(new Record<>(kv.key, ClassificationMapper.toProto(d), nowMs), outputChild);
@@ -181,9 +284,18 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
         String topic = m == null ? "?" : m.topic();
         int partition = m == null ? -1 : m.partition();
         long offset = m == null ? -1 : m.offset();
-        LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind.wireName(), reason);
+        DeadLetterRecord copy = DeadLetterRecord.of(record.key(), record.value(), record.headers(), kind, reason, topic,
+                partition, offset, limits.maxRecordBytes());
+        LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind.wireName(),
+                reason.length() > DeadLetterRecord.MAX_REASON_CHARS
+                        ? reason.substring(0, DeadLetterRecord.MAX_REASON_CHARS) + "..." : reason);
         metrics.deadLetter(kind);
-        context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(),
-                DeadLetterHeaders.of(record.headers(), kind, reason, topic, partition, offset)), deadLetterChild);
+        context.forward(new Record<String, Object>(copy.key(), copy.value(), record.timestamp(), copy.headers()),
+                deadLetterChild);
+    }
+
+    private String where() {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        return m == null ? "?" : m.topic() + "-" + m.partition() + "@" + m.offset();
     }
 }

@@ -106,6 +106,11 @@ public final class EpisodeRunner {
         cache.clear();
     }
 
+    /** Forgets the cached network state of {@code camera}: it is rebuilt from the stored state next time. */
+    public void evict(String camera) {
+        cache.remove(camera);
+    }
+
     /**
      * One valid packet of {@code camera}: its events are {@code events} (already decoded and checked).
      * Updates {@code s} and passes any decisions to {@code out}.

@@ -1,7 +1,9 @@
 package io.spikestream.stream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.events.EventBatch;
 import io.spikestream.proto.v1.Classification;
@@ -10,6 +12,7 @@ import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.stream.AppConfig;
+import io.spikestream.stream.ClassifierApp;
 import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
@@ -97,6 +100,10 @@ class HardKillRecoveryTest {
                     TOPICS.classifications(), "checker")) {
                 Process first = child(broker.bootstrapServers(), ckpt, stateDir, tmp.resolve("first.log"));
                 try {
+                    // a second instance on the same state directory is refused while the first runs
+                    assertThatThrownBy(() -> ClassifierApp.start(config(broker.bootstrapServers(), "hard-kill-test",
+                            stateDir), model, new SimpleMeterRegistry()))
+                            .hasMessageContaining("in use by another instance").hasMessageContaining("process " + first.pid());
                     Harness.produce(broker.bootstrapServers(), TOPICS.events(), all.subList(0, cut));
                     Harness.read(reader, got, 1, Duration.ofSeconds(60), Duration.ofMillis(1500));
                     assertThat(got).as("classifications before the kill").isNotEmpty();

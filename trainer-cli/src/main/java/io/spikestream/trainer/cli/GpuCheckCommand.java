@@ -3,6 +3,8 @@ package io.spikestream.trainer.cli;
 import io.spikestream.app.cli.ExitCodes;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.trainer.diagnostics.GpuCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,10 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code spikestream gpu-check}: the CUDA engine against the Java reference, and the training benchmark. */
 @Command(name = "gpu-check",
@@ -65,6 +67,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputOption.check(spec.commandLine(), "--out", out, FilePaths.unwritableDirectory(out));
         GpuCheck.Options o;
         try {
             int[] in = Arrays.stream(input.toLowerCase(java.util.Locale.ROOT).split("x")).map(String::trim)

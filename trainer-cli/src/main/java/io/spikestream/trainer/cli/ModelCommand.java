@@ -2,11 +2,13 @@ package io.spikestream.trainer.cli;
 
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.events.dataset.Dataset;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
-import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.ModelProvenance;
+import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
 import io.spikestream.snn.checkpoint.CheckpointContents;
 import io.spikestream.trainer.eval.Recalibration;
@@ -18,10 +20,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code spikestream model ...}: checkpoint tools. */
 @Command(name = "model", description = "Checkpoint tools.", subcommands = {ModelCommand.Inspect.class, ModelCommand.Calibrate.class})
@@ -107,6 +109,8 @@ public final class ModelCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Path target = out == null ? file : out;
+            OutputOption.check(spec.commandLine(), out == null ? "CKPT" : "--out", target, FilePaths.unwritable(target, true));
             Recalibration.Request request;
             try {
                 if (!(valSplit > 0 && valSplit < 1)) {
@@ -160,6 +164,7 @@ public final class ModelCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("format_version", CheckpointCodec.FORMAT_VERSION);
         o.put("model_id", m.modelId());
+        o.put("integrity", contents.integrity().description());
         o.put("file_bytes", bytes);
         o.put("architecture", s.architecture());
         o.put("layers", s.layerSpec());

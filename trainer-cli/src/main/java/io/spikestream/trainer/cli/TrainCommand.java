@@ -3,7 +3,9 @@ package io.spikestream.trainer.cli;
 import io.spikestream.app.cli.DurationConverter;
 import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
+import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.cli.VersionInfo;
+import io.spikestream.events.io.FilePaths;
 import io.spikestream.trainer.TrainConfig;
 import io.spikestream.trainer.TrainingOptions;
 import io.spikestream.trainer.TrainingResult;
@@ -16,10 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code spikestream train}: train a BNTT network from scratch and write a checkpoint. */
 @Command(name = "train",
@@ -100,6 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OutputOption.check(spec.commandLine(), "--out", out, FilePaths.unwritable(out, true));
         TrainingOptions options;
         try {
             options = options();

@@ -66,6 +66,7 @@ class TrainCommandsTest {
             assertThat(j.has(k)).as(k).isTrue();
         }
         assertThat(j.get("layers").asText()).isEqualTo("c4-p2-f16-f2");
+        assertThat(j.get("integrity").asText()).startsWith("sha256 of the whole checkpoint verified");
         assertThat(j.get("trained_on").get("command_line").asText()).startsWith("spikestream train --dataset folders");
         assertThat(j.get("accuracy_by_step")).hasSize(4);
         assertThat(j.get("early_exit").get("min_steps").asInt()).isBetween(1, 3);
@@ -87,12 +88,49 @@ class TrainCommandsTest {
     }
 
     @Test
+    void anOutputThatCannotBeWrittenFailsBeforeAnyTraining() throws Exception {
+        Path file = data.resolve("vertical/0000.bin");
+        long t0 = System.nanoTime();
+        CliRun underFile = run("train", "--data", data.toString(), "--out", file.resolve("m.ckpt").toString(),
+                "--backend", "cpu");
+        assertThat(underFile.exit()).isEqualTo(2);
+        assertThat(underFile.err()).contains("--out " + file.resolve("m.ckpt") + ": " + file + " is not a folder");
+        CliRun proc = run("train", "--data", data.toString(), "--out", "/proc/x.ckpt", "--backend", "cpu");
+        assertThat(proc.exit()).isEqualTo(2);
+        assertThat(proc.err()).contains("--out /proc/x.ckpt: cannot create a file in /proc");
+        CliRun toDir = run("train", "--data", data.toString(), "--out", dir.toString(), "--backend", "cpu");
+        assertThat(toDir.err()).contains("is a directory, not a file");
+        assertThat(underFile.err() + proc.err()).doesNotContain("epoch 1/");
+        assertThat((System.nanoTime() - t0) / 1e9).as("seconds: refused before loading data").isLessThan(20);
+    }
+
+    @Test
+    void evalReportsEmptyAndDanglingRecordingsAsSkipped() throws Exception {
+        Path copy = dir.resolve("with-junk");
+        for (String c : new String[] {"horizontal", "vertical"}) {
+            Files.createDirectories(copy.resolve(c));
+            try (var files = Files.list(data.resolve(c))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, copy.resolve(c).resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.write(copy.resolve("vertical/9998.bin"), new byte[0]);
+        Files.createSymbolicLink(copy.resolve("vertical/9999.bin"), copy.resolve("vertical/gone.bin"));
+        CliRun r = run("eval", "--model", model.toString(), "--data", copy.toString(), "--backend", "cpu");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("skipped 2 unusable input(s)").contains("9998.bin: empty file")
+                .contains("9999.bin: a dangling symbolic link");
+    }
+
+    @Test
     void badUsageExitsTwoAndFailuresExitOne() {
         assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--count", "weird").exit()).isEqualTo(2);
         assertThat(run("train", "--data", data.toString(), "--out", "x.ckpt", "--epochs", "0").exit()).isEqualTo(2);
         assertThat(run("eval", "--model", model.toString(), "--data", data.toString(), "--subset", "some").exit()).isEqualTo(2);
         CliRun missing = run("model", "inspect", dir.resolve("none.ckpt").toString());
         assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("cannot read checkpoint " + dir.resolve("none.ckpt") + ": no such file");
         CliRun foreign = run("model", "inspect", data.resolve("vertical/0000.bin").toString());
         assertThat(foreign.exit()).isEqualTo(1);
         CliRun cuda = run("bench-train", "--backend", "tpu", "--arch", "c4-f8", "--input", "2x8x8");

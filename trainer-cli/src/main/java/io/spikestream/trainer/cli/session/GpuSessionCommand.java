@@ -1,15 +1,17 @@
 package io.spikestream.trainer.cli.session;
 
 import io.spikestream.app.cli.HelpOption;
+import io.spikestream.app.cli.OutputOption;
+import io.spikestream.events.io.FilePaths;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code spikestream gpu-session}: the whole GPU session in one command ({@link GpuSession}), or with
@@ -115,6 +117,7 @@ public final class GpuSessionCommand implements Callable<Integer> {
         }
         SessionPlan.Recipes recipes = new SessionPlan.Recipes(nmnistEpochs, cifarArch, cifarBatch, cifarEpochs, words(checkArgs),
                 words(benchArgs));
+        OutputOption.check(spec.commandLine(), "--out", out, FilePaths.unwritableDirectory(out));
         Launcher l = new Launcher(launcher == null ? List.of() : List.of(launcher.toAbsolutePath().toString()), javaOpts);
         Path absOut = out.toAbsolutePath();
         if (checkOnly) {
