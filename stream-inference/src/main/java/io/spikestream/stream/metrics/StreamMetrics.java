@@ -21,6 +21,8 @@ public final class StreamMetrics {
     public enum FrameCause {
         /** An event at or past the frame's end arrived. */
         EVENT,
+        /** A packet's watermark passed the frame's end. */
+        WATERMARK,
         /** The camera was idle past the grace period. */
         IDLE,
         /** The sample ended (end-of-sample marker or the next sample's start). */
@@ -37,6 +39,7 @@ public final class StreamMetrics {
     private final Counter events;
     private final Counter ignoredEvents;
     private final Counter packets;
+    private final Counter skippedRecords;
 
     public StreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -67,6 +70,9 @@ public final class StreamMetrics {
                     .register(registry));
         }
         packets = Counter.builder("spikestream.packets").description("Valid event packets processed").register(registry);
+        skippedRecords = Counter.builder("spikestream.records.skipped")
+                .description("Input records read again after a restart whose effect the camera's state already holds")
+                .register(registry);
     }
 
     /** Meters into a throw-away registry (tests, tools). */
@@ -105,6 +111,11 @@ public final class StreamMetrics {
 
     public void ignored(int eventCount) {
         ignoredEvents.increment(eventCount);
+    }
+
+    /** An input record skipped because the camera's state already holds it. */
+    public void recordSkipped() {
+        skippedRecords.increment();
     }
 
     /** A record sent to the dead-letter topic. */

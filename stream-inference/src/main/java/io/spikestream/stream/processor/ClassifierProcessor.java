@@ -13,6 +13,7 @@ import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.DeadLetterHeaders;
 import io.spikestream.topics.DeadLetterKind;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,20 @@ import org.slf4j.LoggerFactory;
  * Events → classifications, one camera per key. Each record is checked completely (protobuf, packed
  * events, geometry, camera id, time order) before it touches the camera's state; a bad one goes to the
  * dead-letter child with the reason in its headers and the original bytes, and processing goes on.
- * A wall-clock punctuator closes the partial frames of idle cameras.
+ * A wall-clock punctuator closes the partial frames of idle cameras. Decisions are keyed by
+ * {@link DecisionKey} (camera and episode).
+ *
+ * <p>Each camera's state remembers the last input record it applied (partition and offset). Under
+ * at-least-once a restart reads again the records after the last commit, while the state, restored from
+ * its changelog, may already hold some of them; those are skipped, so no event is framed twice and every
+ * decision made again is the one made before.
  *
  * <p>Input values are raw bytes so that malformed records reach this processor (see {@code Topics}). It
  * forwards a {@code Classification} to the output child and the original {@code byte[]} to the
  * dead-letter child, hence the {@code Object} value type of what it forwards; each sink's serializer
  * comes from {@code Topics}.
  */
-public final class ClassifierProcessor implements Processor<String, byte[], String, Object> {
+public final class ClassifierProcessor implements Processor<String, byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierProcessor.class);
 
     private final String storeName;
@@ -49,7 +56,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     private final StreamMetrics metrics;
     private final Duration idleGrace;
 
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
     private EpisodeRunner runner;
     private SensorGeometry sensor;
@@ -68,7 +75,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> ctx) {
+    public void init(ProcessorContext<Object, Object> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
         // a new runner per (re)initialisation: its network cache starts empty and is rebuilt from the store
@@ -82,6 +89,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long polledNs = PollStamp.take(record.headers());
         byte[] value = record.value();
         if (value == null) {
             deadLetter(record, DeadLetterKind.UNPARSEABLE, "record value is null (tombstone); expected an EventPacket");
@@ -121,6 +129,11 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
         if (state == null) {
             return;
         }
+        RecordMetadata where = context.recordMetadata().orElse(null);
+        if (where != null && state.holds(where.partition(), where.offset())) {
+            metrics.recordSkipped();
+            return;
+        }
         ReplayMetadata info = PacketCodec.replayOf(packet);
         boolean newSample = info.replayed() && (info.start() || !info.sampleId().equals(state.sampleId()));
         if (state.phase() == CameraState.Phase.OPEN && !newSample && events.size() > 0 && events.t(0) < state.lastEventUs()) {
@@ -129,10 +142,14 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
             return;
         }
         List<Decision> out = new ArrayList<>(1);
-        runner.onPacket(camera, state, events, info, out::add);
+        long watermark = PacketCodec.watermarkOf(packet, PacketInfo.NO_WATERMARK);
+        runner.onPacket(camera, state, events, new PacketInfo(info, watermark, record.timestamp(), polledNs), out::add);
+        if (where != null) {
+            state.noteInput(where.partition(), where.offset());
+        }
         store.put(camera, CameraStateCodec.encode(state));
         for (Decision d : out) {
-            context.forward(new Record<>(camera, ClassificationMapper.toProto(d), record.timestamp()), outputChild);
+            context.forward(new Record<>(d.key(), ClassificationMapper.toProto(d), record.timestamp()), outputChild);
         }
     }
 
@@ -167,7 +184,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                 if (runner.onIdle(kv.key, s, graceNs, out::add)) {
                     updates.add(KeyValue.pair(kv.key, CameraStateCodec.encode(s)));
                     for (Decision d : out) {
-                        context.forward(new Record<>(kv.key, ClassificationMapper.toProto(d), nowMs), outputChild);
+                        context.forward(new Record<>(d.key(), ClassificationMapper.toProto(d), nowMs), outputChild);
                     }
                     out.clear();
                 }
@@ -183,7 +200,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
         long offset = m == null ? -1 : m.offset();
         LOG.warn("dead letter {}-{}@{} ({}): {}", topic, partition, offset, kind.wireName(), reason);
         metrics.deadLetter(kind);
-        context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(),
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
                 DeadLetterHeaders.of(record.headers(), kind, reason, topic, partition, offset)), deadLetterChild);
     }
 }
