@@ -21,7 +21,9 @@ import io.spikestream.stream.ClassifierApp;
 import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.EpisodeRunner;
+import io.spikestream.stream.processor.PacketInfo;
 import io.spikestream.stream.state.CameraState;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.nio.file.Files;
@@ -155,7 +157,7 @@ public class StreamAppBenchmark {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long read = 0;
         try (ClassifierApp app = ClassifierApp.start(config, bnnt, registry);
-             KafkaConsumer<String, Classification> c = new KafkaConsumer<>(cc, topics.classifications().keyDeserializer(),
+             KafkaConsumer<DecisionKey, Classification> c = new KafkaConsumer<>(cc, topics.classifications().keyDeserializer(),
                      topics.classifications().valueDeserializer())) {
             c.subscribe(List.of(topics.classifications().name()));
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
@@ -200,7 +202,7 @@ public class StreamAppBenchmark {
             buf.clear();
             PacketCodec.decodeInto(p, buf);
             int cam = p.getCameraId().charAt(3) - '0';
-            runner.onPacket(p.getCameraId(), states[cam], buf, PacketCodec.replayOf(p), c -> out[0]++);
+            runner.onPacket(p.getCameraId(), states[cam], buf, PacketInfo.of(PacketCodec.replayOf(p)), c -> out[0]++);
         }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%ncompute only: %d classifications, %.0f events/s on one thread%n", out[0], events / s);

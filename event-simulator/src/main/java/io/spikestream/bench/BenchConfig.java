@@ -4,6 +4,8 @@ import io.spikestream.proto.v1.Classification;
 import io.spikestream.replay.ProducerSettings;
 import io.spikestream.replay.ReplayConfig;
 import io.spikestream.replay.SampleSource;
+import io.spikestream.topics.DecisionKey;
+import io.spikestream.topics.Guarantee;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.time.Duration;
@@ -25,11 +27,14 @@ import java.util.Objects;
  * @param classifications      the stream app's output topic
  * @param partitions           partitions for topics the bench has to create
  * @param configuration        extra facts for the report (data path, embedded, ...)
+ * @param guarantee            what the stream app promises: under exactly-once a duplicate fails the run, under
+ *                             at-least-once duplicates are counted and dropped
+ * @param offline              checks every decision against the offline path after each load; null: no check
  */
 public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSettings producer, List<Integer> loads,
                           Duration warmup, Duration drainTimeout, double p99BoundMs,
-                          Topic<String, Classification> classifications, int partitions, ModelInfo model,
-                          Map<String, Object> configuration) {
+                          Topic<DecisionKey, Classification> classifications, int partitions, ModelInfo model,
+                          Map<String, Object> configuration, Guarantee guarantee, OfflineCheck offline) {
 
     /**
      * Default p99 bound. 200 ms is two thirds of an N-MNIST recording (~300 ms, three saccades):
@@ -67,12 +72,13 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
             throw new IllegalArgumentException("partitions " + partitions + " < 1");
         }
         configuration = configuration == null ? Map.of() : new LinkedHashMap<>(configuration);
+        guarantee = guarantee == null ? Guarantee.EXACTLY_ONCE : guarantee;
     }
 
     /** The same bench with another producer (e.g. pointed at a broker started for the run). */
     public BenchConfig withProducer(ProducerSettings settings) {
         return new BenchConfig(source, replay, settings, loads, warmup, drainTimeout, p99BoundMs, classifications,
-                partitions, model, configuration);
+                partitions, model, configuration, guarantee, offline);
     }
 
     public boolean sweep() {
@@ -93,6 +99,8 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
         m.put("replay", r);
         m.put("producer", producer.describe());
         m.put("model", model.describe());
+        m.put("guarantee", guarantee.text());
+        m.put("offline_check", offline != null);
         m.putAll(configuration);
         return m;
     }
@@ -100,7 +108,7 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
     /**
      * A bench of {@code source} against a stream app serving {@code model}. Defaults: the default replay on
      * {@code localhost:9092}, one load of one camera, 5 s warm-up, 30 s drain timeout, the default p99 bound,
-     * the default classifications topic, 4 partitions, nothing extra in the report.
+     * the default classifications topic, 4 partitions, nothing extra in the report, exactly-once, no offline check.
      */
     public static Builder builder(SampleSource source, ModelInfo model) {
         return new Builder(source, model);
@@ -116,9 +124,11 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
         private Duration warmup = Duration.ofSeconds(5);
         private Duration drainTimeout = Duration.ofSeconds(30);
         private double p99BoundMs = DEFAULT_P99_BOUND_MS;
-        private Topic<String, Classification> classifications = Topics.defaults().classifications();
+        private Topic<DecisionKey, Classification> classifications = Topics.defaults().classifications();
         private int partitions = 4;
         private Map<String, Object> configuration = Map.of();
+        private Guarantee guarantee = Guarantee.EXACTLY_ONCE;
+        private OfflineCheck offline;
 
         private Builder(SampleSource source, ModelInfo model) {
             this.source = source;
@@ -155,7 +165,7 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
             return this;
         }
 
-        public Builder classifications(Topic<String, Classification> v) {
+        public Builder classifications(Topic<DecisionKey, Classification> v) {
             classifications = v;
             return this;
         }
@@ -170,9 +180,20 @@ public record BenchConfig(SampleSource source, ReplayConfig replay, ProducerSett
             return this;
         }
 
+        public Builder guarantee(Guarantee v) {
+            guarantee = v;
+            return this;
+        }
+
+        /** Null: no offline check. */
+        public Builder offline(OfflineCheck v) {
+            offline = v;
+            return this;
+        }
+
         public BenchConfig build() {
             return new BenchConfig(source, replay, producer, loads, warmup, drainTimeout, p99BoundMs, classifications,
-                    partitions, model, configuration);
+                    partitions, model, configuration, guarantee, offline);
         }
     }
 }

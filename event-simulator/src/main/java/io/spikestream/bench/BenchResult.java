@@ -13,10 +13,13 @@ import java.util.Map;
  * of a single run, the knee of a sweep, or the lowest load when none met the bound.
  */
 public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kneeCameras,
-                          Map<String, Object> machine, String startedAt, double seconds) {
+                          Map<String, Object> machine, String startedAt, double seconds,
+                          Map<String, String> timestampTypes) {
 
+    /** @param timestampTypes each topic's {@code message.timestamp.type} as the broker reported it */
     public BenchResult {
         loads = List.copyOf(loads);
+        timestampTypes = timestampTypes == null ? Map.of() : Map.copyOf(timestampTypes);
     }
 
     /**
@@ -60,6 +63,10 @@ public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kn
         return loads.stream().mapToLong(LoadResult::missing).sum();
     }
 
+    public long conflicts() {
+        return loads.stream().mapToLong(LoadResult::conflicts).sum();
+    }
+
     public long unexpected() {
         return loads.stream().mapToLong(LoadResult::unexpected).sum();
     }
@@ -76,6 +83,20 @@ public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kn
 
     public boolean exactlyOnce() {
         return loads.stream().allMatch(LoadResult::exactlyOnce);
+    }
+
+    /**
+     * Every load kept the stream app's promise ({@link BenchConfig#guarantee()}): nothing missing, nothing
+     * unexpected, no conflicting repeat, every decision equal to the offline path's, and no duplicate unless at
+     * least once.
+     */
+    public boolean ok() {
+        return loads.stream().allMatch(l -> l.meets(config.guarantee()));
+    }
+
+    /** Decisions that differ from the offline path's over all loads (0 when the check did not run). */
+    public long offlineDiffering() {
+        return loads.stream().mapToLong(l -> l.offline() == null ? 0 : l.offline().differing()).sum();
     }
 
     /** Accuracy by steps used over all loads. */
@@ -103,6 +124,11 @@ public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kn
         return h;
     }
 
+    /** The offline check over all loads: decisions checked, identical, and the offline accuracy and mean steps. */
+    private Map<String, Object> offlineJson() {
+        return OfflineCheck.Result.sum(loads.stream().map(LoadResult::offline).toList()).toJson();
+    }
+
     /** The report's JSON object (also what {@code bench --json} prints). */
     public Map<String, Object> toJson() {
         LoadResult head = headline();
@@ -110,9 +136,12 @@ public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kn
         m.put("classified", classified());
         m.put("expected", expected());
         m.put("duplicates", duplicates());
+        m.put("conflicting_duplicates", conflicts());
         m.put("missing", missing());
         m.put("unexpected", unexpected());
         m.put("exactly_once", exactlyOnce());
+        m.put("guarantee", config.guarantee().text());
+        m.put("guarantee_kept", ok());
         m.put("accuracy", Percentiles.num(accuracy()));
         m.put("mean_steps", Percentiles.num(meanSteps()));
         m.put("latency_ms", head.latencyMs().toJson());
@@ -120,6 +149,10 @@ public record BenchResult(BenchConfig config, List<LoadResult> loads, Integer kn
         m.put("achieved_events_per_s", head.replay().achievedEventsPerS());
         m.put("headline_cameras", head.cameras());
         m.put("sensor_time_to_decision_ms", head.sensorMs().toJson());
+        Map<String, Object> stages = LoadResult.stagesJson(head.stages(), head.stagesComplete());
+        stages.put("topic_timestamp_types", new LinkedHashMap<>(timestampTypes));
+        m.put("stages", stages);
+        m.put("offline_check", head.offline() == null ? null : offlineJson());
         Map<ExitDecision, Long> reasons = new EnumMap<>(ExitDecision.class);
         for (LoadResult r : loads) {
             r.exitReasons().forEach((k, v) -> reasons.merge(k, v, Long::sum));

@@ -3,6 +3,7 @@ package io.spikestream.bench;
 import io.spikestream.replay.SampleRef;
 import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.Decisions;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -12,20 +13,25 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Joins classifications to the samples one load replayed and records what they say. Each camera
- * replays a sample at most once per occurrence, so (camera, sample id) with an occurrence count
- * identifies an episode: more classifications than occurrences are duplicates, fewer are missing.
- * Thread-safe (the replay thread registers samples, the consumer thread records decisions).
+ * Joins classifications to the samples one load replayed and records what they say. Decisions are
+ * first deduplicated on their record key (camera, episode) by {@link Decisions}: a repeat with the same
+ * outcome (at-least-once after a restart) is a duplicate, a repeat with another outcome a conflict;
+ * neither is counted again. Each camera replays a sample at most once per occurrence, so (camera,
+ * sample id) with an occurrence count identifies what was expected: a decision beyond the occurrences
+ * is unexpected, fewer are missing. Thread-safe (the replay thread registers samples, the consumer
+ * thread records decisions).
  */
 final class ClassificationTracker {
+    private static final int MAX_EXAMPLES = 10;
+
     private final int maxSteps;
     private final long measureFromNs;
+    private final Decisions decisions = new Decisions();
     private final Map<String, int[]> replayed = new HashMap<>();
-    private final Map<String, Integer> labels = new HashMap<>();
+    private final Map<String, SampleRef> samples = new HashMap<>();
     private final Map<String, int[]> received = new HashMap<>();
     private long expected;
     private long classified;
-    private long duplicates;
     private long unexpected;
     private long correct;
     private long labelled;
@@ -34,12 +40,14 @@ final class ClassificationTracker {
     private final Histogram latencyUs = new Histogram(3);
     private final Histogram emitUs = new Histogram(3);
     private final Histogram sensorUs = new Histogram(3);
+    private final StageBreakdown stages = new StageBreakdown();
     private final long[] stepsHistogram;
     private final long[] correctBySteps;
     private final long[] labelledBySteps;
     private final Map<ExitDecision, Long> exitReasons = new EnumMap<>(ExitDecision.class);
-    private static final int MAX_EXAMPLES = 10;
     private final List<String> duplicateExamples = new ArrayList<>();
+    private final List<String> conflictExamples = new ArrayList<>();
+    private final List<OfflineCheck.Served> served = new ArrayList<>();
 
     ClassificationTracker(int maxSteps, long measureFromNs) {
         this.maxSteps = maxSteps;
@@ -56,33 +64,37 @@ final class ClassificationTracker {
     synchronized void started(String camera, SampleRef sample) {
         String k = key(camera, sample.id());
         replayed.computeIfAbsent(k, x -> new int[1])[0]++;
-        if (sample.hasLabel()) {
-            labels.put(k, sample.label());
-        }
+        samples.put(k, sample);
         expected++;
     }
 
     /** Records one consumed decision of this load's cameras; {@code consumedNs} on the replay clock. */
     synchronized void record(Decision c, long consumedNs) {
-        record(c, consumedNs, "");
+        record(c, 0, consumedNs, "");
     }
 
-    /** As {@link #record(Decision, long)}; {@code where} (topic-partition@offset) names duplicates. */
-    synchronized void record(Decision c, long consumedNs, String where) {
+    /**
+     * As {@link #record(Decision, long)}; {@code appendMs} is the classification record's broker append time (0
+     * when its timestamp is not one), {@code where} (topic-partition@offset) names duplicates.
+     */
+    synchronized void record(Decision c, long appendMs, long consumedNs, String where) {
+        switch (decisions.accept(c)) {
+            case DUPLICATE -> {
+                example(duplicateExamples, c, where);
+                return;
+            }
+            case CONFLICT -> {
+                example(conflictExamples, c, where);
+                return;
+            }
+            case NEW -> {
+            }
+        }
         String k = key(c.cameraId(), c.sampleId());
         int[] r = replayed.get(k);
-        if (r == null) {
+        int[] got = r == null ? null : received.computeIfAbsent(k, x -> new int[1]);
+        if (r == null || got[0] >= r[0]) {
             unexpected++;
-            return;
-        }
-        int[] got = received.computeIfAbsent(k, x -> new int[1]);
-        if (got[0] >= r[0]) {
-            duplicates++;
-            if (duplicateExamples.size() < MAX_EXAMPLES) {
-                duplicateExamples.add(String.format(Locale.ROOT,
-                        "%s %s episode %d, %d steps, %s, %s", c.cameraId(), c.sampleId(), c.episode(),
-                        c.stepsUsed(), c.exit(), where));
-            }
             return;
         }
         got[0]++;
@@ -91,10 +103,8 @@ final class ClassificationTracker {
         stepsSum += c.stepsUsed();
         stepsHistogram[steps]++;
         exitReasons.merge(c.exit(), 1L, Long::sum);
-        Integer label = labels.get(k);
-        if (label == null && c.label().isPresent()) {
-            label = c.label().getAsInt();
-        }
+        SampleRef sample = samples.get(k);
+        Integer label = sample.hasLabel() ? sample.label() : c.label().isPresent() ? c.label().getAsInt() : null;
         if (label != null) {
             labelled++;
             labelledBySteps[steps]++;
@@ -103,6 +113,7 @@ final class ClassificationTracker {
                 correctBySteps[steps]++;
             }
         }
+        served.add(new OfflineCheck.Served(sample, c));
         long sensor = c.decisionEventTimeUs() - c.episodeStartUs();
         if (sensor >= 0) {
             sensorUs.recordValue(sensor);
@@ -117,6 +128,14 @@ final class ClassificationTracker {
             if (c.emittedAtNs() > 0) {
                 emitUs.recordValue(Math.max(0, c.emittedAtNs() - sent) / 1000);
             }
+            stages.record(c, appendMs, consumedNs);
+        }
+    }
+
+    private static void example(List<String> examples, Decision c, String where) {
+        if (examples.size() < MAX_EXAMPLES) {
+            examples.add(String.format(Locale.ROOT, "%s %s episode %d, class %d, %d steps, %s, %s", c.cameraId(),
+                    c.sampleId(), c.episode(), c.predictedClass(), c.stepsUsed(), c.exit(), where));
         }
     }
 
@@ -144,15 +163,17 @@ final class ClassificationTracker {
             int[] got = received.get(e.getKey());
             missing += e.getValue()[0] - (got == null ? 0 : got[0]);
         }
-        return new Snapshot(expected, classified, duplicates, missing, unexpected, correct, labelled, stepsSum,
-                noSendTime, latencyUs.copy(), emitUs.copy(), sensorUs.copy(), stepsHistogram.clone(),
-                correctBySteps.clone(), labelledBySteps.clone(), new EnumMap<>(exitReasons),
-                List.copyOf(duplicateExamples));
+        return new Snapshot(expected, classified, decisions.duplicates(), decisions.conflicts(), missing, unexpected,
+                correct, labelled, stepsSum, noSendTime, latencyUs.copy(), emitUs.copy(), sensorUs.copy(),
+                stages.histograms(), stages.complete(), stepsHistogram.clone(), correctBySteps.clone(),
+                labelledBySteps.clone(), new EnumMap<>(exitReasons), List.copyOf(duplicateExamples),
+                List.copyOf(conflictExamples), List.copyOf(served));
     }
 
-    record Snapshot(long expected, long classified, long duplicates, long missing, long unexpected, long correct,
-                    long labelled, long stepsSum, long noSendTime, Histogram latencyUs, Histogram emitUs,
-                    Histogram sensorUs, long[] stepsHistogram, long[] correctBySteps, long[] labelledBySteps,
-                    Map<ExitDecision, Long> exitReasons, List<String> duplicateExamples) {
+    record Snapshot(long expected, long classified, long duplicates, long conflicts, long missing, long unexpected,
+                    long correct, long labelled, long stepsSum, long noSendTime, Histogram latencyUs, Histogram emitUs,
+                    Histogram sensorUs, Map<Stage, Histogram> stages, long stagesComplete, long[] stepsHistogram,
+                    long[] correctBySteps, long[] labelledBySteps, Map<ExitDecision, Long> exitReasons,
+                    List<String> duplicateExamples, List<String> conflictExamples, List<OfflineCheck.Served> served) {
     }
 }

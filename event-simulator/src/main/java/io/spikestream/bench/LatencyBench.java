@@ -9,12 +9,16 @@ import io.spikestream.replay.SampleRef;
 import io.spikestream.replay.WallClock;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
+import io.spikestream.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,7 +36,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * The latency bench: for each load, replays the data set with that many cameras onto the input
@@ -38,7 +47,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * replayed sample, and records decision latency — from the intended send time of the packet that
  * closed the deciding frame (stamped by the open-loop replay) to the moment this consumer reads
  * the decision — so stalls anywhere downstream show up in the high percentiles instead of being
- * hidden by a sender that waits. Library entry point for {@code bench} and {@code demo}.
+ * hidden by a sender that waits — and splits it into {@link Stage}s. Decisions are deduplicated on their
+ * key (camera, episode); after each load every decision can be checked against the offline path
+ * ({@link OfflineCheck}). Topics the bench creates take the broker's append time as record timestamps, so
+ * the stages can be split at the broker. Library entry point for {@code bench} and {@code demo}.
  */
 public final class LatencyBench {
     private static final Duration POLL = Duration.ofMillis(20);
@@ -51,7 +63,7 @@ public final class LatencyBench {
     public static BenchResult run(BenchConfig config, BenchListener listener) throws InterruptedException {
         String startedAt = Instant.now().toString();
         long t0 = System.nanoTime();
-        ensureTopics(config);
+        Map<String, String> timestampTypes = ensureTopics(config);
         String runId = UUID.randomUUID().toString().substring(0, 8);
         List<LoadResult> rows = new ArrayList<>();
         for (int i = 0; i < config.loads().size(); i++) {
@@ -76,7 +88,8 @@ public final class LatencyBench {
         if (!config.sweep() && BenchResult.knee(rows, config.p99BoundMs()) != null) {
             knee = rows.get(0).cameras();
         }
-        return new BenchResult(config, rows, knee, MachineInfo.describe(), startedAt, (System.nanoTime() - t0) / 1e9);
+        return new BenchResult(config, rows, knee, MachineInfo.describe(), startedAt, (System.nanoTime() - t0) / 1e9,
+                timestampTypes);
     }
 
     private static final long REPORT_EVERY_NS = 1_000_000_000L;
@@ -88,8 +101,8 @@ public final class LatencyBench {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> consumerError = new AtomicReference<>();
         AtomicLong lastRecordNs = new AtomicLong(System.nanoTime());
-        Topic<String, Classification> topic = config.classifications();
-        try (KafkaConsumer<String, Classification> consumer = new KafkaConsumer<>(consumerProperties(config),
+        Topic<DecisionKey, Classification> topic = config.classifications();
+        try (KafkaConsumer<DecisionKey, Classification> consumer = new KafkaConsumer<>(consumerProperties(config),
                 topic.keyDeserializer(), topic.valueDeserializer())) {
             List<TopicPartition> parts = partitions(consumer, topic.name());
             consumer.assign(parts);
@@ -100,10 +113,10 @@ public final class LatencyBench {
             Thread poller = new Thread(() -> {
                 try {
                     while (!stop.get()) {
-                        ConsumerRecords<String, Classification> recs = consumer.poll(POLL);
+                        ConsumerRecords<DecisionKey, Classification> recs = consumer.poll(POLL);
                         long now = WallClock.nowNs();
-                        for (ConsumerRecord<String, Classification> rec : recs) {
-                            if (rec.key() == null || !rec.key().startsWith(prefix)) {
+                        for (ConsumerRecord<DecisionKey, Classification> rec : recs) {
+                            if (rec.key() == null || !rec.key().cameraId().startsWith(prefix)) {
                                 continue; // another run's or a live camera's decision
                             }
                             String where = rec.topic() + "-" + rec.partition() + "@" + rec.offset();
@@ -114,7 +127,8 @@ public final class LatencyBench {
                                 throw new IllegalStateException("unreadable classification at " + where + ": "
                                         + e.getMessage(), e);
                             }
-                            tracker.record(d, now, where);
+                            long appendMs = rec.timestampType() == TimestampType.LOG_APPEND_TIME ? rec.timestamp() : 0;
+                            tracker.record(d, appendMs, now, where);
                             lastRecordNs.set(System.nanoTime());
                         }
                     }
@@ -142,7 +156,14 @@ public final class LatencyBench {
                 listener.message(String.format(Locale.ROOT, "replayed %d samples, %d events in %.1f s; draining",
                         rr.samples(), rr.events(), rr.seconds()));
                 drain(config, tracker, consumerError, () -> listener.decisions(tracker.live(replay.cameras())));
-                return LoadResult.of(replay.cameras(), rr, tracker.snapshot());
+                ClassificationTracker.Snapshot s = tracker.snapshot();
+                OfflineCheck.Result offline = null;
+                if (config.offline() != null) {
+                    listener.message(String.format(Locale.ROOT, "checking %d decisions against the offline path",
+                            s.served().size()));
+                    offline = config.offline().check(s.served(), config.source());
+                }
+                return LoadResult.of(replay.cameras(), rr, s, offline);
             } finally {
                 stop.set(true);
                 poller.join(10_000);
@@ -199,18 +220,23 @@ public final class LatencyBench {
         return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
-    /** Creates the input and classifications topics when they are missing (a fresh external broker). */
-    private static void ensureTopics(BenchConfig config) throws InterruptedException {
+    /**
+     * Creates the input and classifications topics when they are missing (a fresh external broker), with the
+     * broker's append time as record timestamp ({@link Topics#APPEND_TIME}); returns each topic's timestamp type
+     * as the broker reports it, for the report.
+     */
+    private static Map<String, String> ensureTopics(BenchConfig config) throws InterruptedException {
         Properties p = new Properties();
         p.put("bootstrap.servers", config.producer().bootstrapServers());
         p.put("default.api.timeout.ms", "15000");
         p.put("request.timeout.ms", "10000");
+        List<String> names = List.of(config.replay().topic().name(), config.classifications().name());
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(config.replay().topic().name(), config.classifications().name())) {
+            for (String t : names) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, config.partitions(), (short) 1));
+                    missing.add(new NewTopic(t, config.partitions(), (short) 1).configs(Topics.APPEND_TIME));
                 }
             }
             if (!missing.isEmpty()) {
@@ -222,6 +248,15 @@ public final class LatencyBench {
                     }
                 }
             }
+            List<ConfigResource> resources = names.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                    .toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+            Map<String, String> types = new LinkedHashMap<>();
+            for (ConfigResource r : resources) {
+                ConfigEntry e = configs.get(r).get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+                types.put(r.name(), e == null ? "unknown" : e.value());
+            }
+            return types;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot reach or prepare topics on " + config.producer().bootstrapServers()
                     + ": " + e.getCause().getMessage(), e.getCause());

@@ -11,7 +11,9 @@ import java.util.Random;
 /**
  * One camera's position in its open-loop schedule: which sample it replays, which packet is next
  * and when that packet is due. Due times derive only from event timestamps and the sample's
- * scheduled start, never from when an earlier send finished.
+ * scheduled start, never from when an earlier send finished. Within a sample, a camera that would
+ * stay silent for longer than the heartbeat interval sends a heartbeat first (an empty packet whose
+ * watermark is the event time reached on the schedule).
  */
 final class CameraCursor {
     final int index;
@@ -32,6 +34,8 @@ final class CameraCursor {
     /** Virtual schedule (ns since the run's origin at speed 1 × 1/speed) of the current sample's start. */
     long sampleStartNs;
     boolean sampleStartSent;
+    /** Virtual schedule time of this camera's last send (packet or heartbeat) within the current sample. */
+    long lastSentNs;
 
     CameraCursor(int index, ReplayConfig config, SampleSource source) {
         this.index = index;
@@ -45,9 +49,31 @@ final class CameraCursor {
         return buffer;
     }
 
-    /** Due time of the next packet, ns after the origin. */
+    /** Due time of the next send (a packet, or a heartbeat before a long silence), ns after the origin. */
     long dueNs() {
+        return heartbeatDue() ? lastSentNs + config.heartbeatNs() : packetDueNs();
+    }
+
+    /** Due time of the next packet, ns after the origin. */
+    long packetDueNs() {
         return sampleStartNs + scale(plan.endOffsetUs(packet));
+    }
+
+    /** True when a heartbeat comes before the next packet: the camera has sent part of its sample and would be silent too long. */
+    boolean heartbeatDue() {
+        long interval = config.heartbeatNs();
+        return interval > 0 && packet > 0 && packetDueNs() - lastSentNs > interval;
+    }
+
+    /** The watermark (sensor clock, µs) of a heartbeat due at {@code dueNs}: the schedule's event time then, at most the next packet's first event. */
+    long heartbeatWatermarkUs(long dueNs) {
+        long reached = (long) Math.floor((dueNs - sampleStartNs) * config.speed() / 1000.0);
+        return buffer.t(0) + Math.min(reached, plan.firstEventOffsetUs(packet));
+    }
+
+    /** The watermark (sensor clock, µs) of packet {@code p} of the current sample. */
+    long packetWatermarkUs(int p) {
+        return buffer.t(0) + plan.watermarkOffsetUs(p);
     }
 
     long scale(long us) {
@@ -90,6 +116,7 @@ final class CameraCursor {
             packet = 0;
             sampleStartNs = startNs;
             sampleStartSent = false;
+            lastSentNs = startNs;
             started++;
             return true;
         }

@@ -10,16 +10,25 @@ import java.util.Arrays;
  * {@code packetUs} window, or the last event + 1 µs when the window was split because it held
  * more than {@code maxEvents} events or when the sample ends inside it. Empty windows send nothing.
  * The sample lasts {@link #durationUs()} = last event − first event + 1 µs.
+ *
+ * <p>Packet i's watermark ({@link #watermarkOffsetUs}) is what the camera knows when it sends it: no later
+ * event is earlier than its due time, nor than the next packet's first event (a split window may hold
+ * more events at the split's time); the last packet's is the end of the sample.
  */
 public final class PacketPlan {
     private final int[] bounds;
     private final long[] endOffsetUs;
+    private final long[] watermarkOffsetUs;
+    private final long[] firstOffsetUs;
     private final int packets;
     private final long durationUs;
 
-    private PacketPlan(int[] bounds, long[] endOffsetUs, int packets, long durationUs) {
+    private PacketPlan(int[] bounds, long[] endOffsetUs, long[] watermarkOffsetUs, long[] firstOffsetUs, int packets,
+                       long durationUs) {
         this.bounds = bounds;
         this.endOffsetUs = endOffsetUs;
+        this.watermarkOffsetUs = watermarkOffsetUs;
+        this.firstOffsetUs = firstOffsetUs;
         this.packets = packets;
         this.durationUs = durationUs;
     }
@@ -27,7 +36,7 @@ public final class PacketPlan {
     public static PacketPlan of(String sampleId, EventBatch events, long packetUs, int maxEvents) {
         int n = events.size();
         if (n == 0) {
-            return new PacketPlan(new int[] {0}, new long[0], 0, 0);
+            return new PacketPlan(new int[] {0}, new long[0], new long[0], new long[0], 0, 0);
         }
         long t0 = events.t(0);
         long last = events.t(n - 1);
@@ -66,7 +75,13 @@ public final class PacketPlan {
             start = end;
         }
         bounds[p] = n;
-        return new PacketPlan(bounds, ends, p, durationUs);
+        long[] watermarks = new long[p];
+        long[] firsts = new long[p];
+        for (int i = 0; i < p; i++) {
+            firsts[i] = events.t(bounds[i]) - t0;
+            watermarks[i] = i == p - 1 ? durationUs : Math.min(ends[i], events.t(bounds[i + 1]) - t0);
+        }
+        return new PacketPlan(bounds, ends, watermarks, firsts, p, durationUs);
     }
 
     public int packets() {
@@ -83,6 +98,19 @@ public final class PacketPlan {
 
     public long endOffsetUs(int packet) {
         return endOffsetUs[packet];
+    }
+
+    /**
+     * Packet {@code packet}'s watermark, µs after the sample's first event: every event of the sample
+     * earlier than it is in this packet or an earlier one.
+     */
+    public long watermarkOffsetUs(int packet) {
+        return watermarkOffsetUs[packet];
+    }
+
+    /** Packet {@code packet}'s first event, µs after the sample's first event. */
+    public long firstEventOffsetUs(int packet) {
+        return firstOffsetUs[packet];
     }
 
     public long durationUs() {

@@ -23,10 +23,17 @@ import java.util.Objects;
  * @param splitSamples        cameras take disjoint parts of the shuffled data set (each sample once per round)
  * @param seed                shuffle seed; camera c uses seed + c
  * @param cameraPrefix        camera ids are prefix + two-digit index; a fresh prefix per run keeps state apart
+ * @param watermarks          packets carry watermarks (the event time up to which the camera has sent
+ *                            everything), so the stream app closes frames without waiting for a later event;
+ *                            false sends packets as a producer without watermarks would
+ * @param heartbeat           wall time after which a camera that has nothing to send within a sample sends a
+ *                            heartbeat (an empty packet with a watermark); zero: never (nor at full speed,
+ *                            where nothing waits)
  */
 public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double speed, boolean loop, Duration duration,
                            long packetUs, int maxEventsPerPacket, long gapUs, int samplesPerCamera,
-                           boolean splitSamples, long seed, String cameraPrefix) {
+                           boolean splitSamples, long seed, String cameraPrefix, boolean watermarks,
+                           Duration heartbeat) {
 
     public ReplayConfig {
         Objects.requireNonNull(topic, "topic");
@@ -52,6 +59,13 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new IllegalArgumentException("duration = " + duration + ": must be positive");
         }
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        if (heartbeat.isNegative()) {
+            throw new IllegalArgumentException("heartbeat = " + heartbeat + ": must not be negative");
+        }
+        if (!heartbeat.isZero() && !watermarks) {
+            heartbeat = Duration.ZERO; // a heartbeat is a watermark and nothing else
+        }
         if (loop && duration == null && samplesPerCamera == 0) {
             throw new IllegalArgumentException("--loop needs --duration or a sample limit, or it never ends");
         }
@@ -59,7 +73,8 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
 
     /**
      * One camera at real time onto {@code Topics.DEFAULT_EVENTS}, packets of 5 ms of events split above 4,096
-     * events, no gap between samples, every camera replays every sample once, seed 1, cameras {@code cam-NN}.
+     * events, no gap between samples, every camera replays every sample once, seed 1, cameras {@code cam-NN},
+     * watermarks on, a heartbeat after 5 ms of silence.
      */
     public static ReplayConfig defaults() {
         return builder().build();
@@ -73,7 +88,16 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
     public Builder toBuilder() {
         return new Builder().topic(topic).cameras(cameras).speed(speed).loop(loop).duration(duration).packetUs(packetUs)
                 .maxEventsPerPacket(maxEventsPerPacket).gapUs(gapUs).samplesPerCamera(samplesPerCamera)
-                .splitSamples(splitSamples).seed(seed).cameraPrefix(cameraPrefix);
+                .splitSamples(splitSamples).seed(seed).cameraPrefix(cameraPrefix).watermarks(watermarks)
+                .heartbeat(heartbeat);
+    }
+
+    /** The default silence after which a camera sends a heartbeat: one default packet interval. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(5);
+
+    /** The heartbeat interval in ns of wall time; 0 when heartbeats are off (or nothing waits: full speed). */
+    public long heartbeatNs() {
+        return maxSpeed() ? 0 : heartbeat.toNanos();
     }
 
     public boolean maxSpeed() {
@@ -110,6 +134,8 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
         m.put("samples_per_camera", samplesPerCamera);
         m.put("split_samples", splitSamples);
         m.put("seed", seed);
+        m.put("watermarks", watermarks);
+        m.put("heartbeat_ms", heartbeat.toNanos() / 1e6);
         return m;
     }
 
@@ -127,6 +153,8 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
         private boolean splitSamples;
         private long seed = 1;
         private String cameraPrefix = "cam-";
+        private boolean watermarks = true;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
 
         private Builder() {
         }
@@ -198,9 +226,20 @@ public record ReplayConfig(Topic<String, byte[]> topic, int cameras, double spee
             return this;
         }
 
+        public Builder watermarks(boolean v) {
+            watermarks = v;
+            return this;
+        }
+
+        /** Zero: no heartbeats. */
+        public Builder heartbeat(Duration v) {
+            heartbeat = v;
+            return this;
+        }
+
         public ReplayConfig build() {
             return new ReplayConfig(topic, cameras, speed, loop, duration, packetUs, maxEventsPerPacket, gapUs,
-                    samplesPerCamera, splitSamples, seed, cameraPrefix);
+                    samplesPerCamera, splitSamples, seed, cameraPrefix, watermarks, heartbeat);
         }
     }
 }

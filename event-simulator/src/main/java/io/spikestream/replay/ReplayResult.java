@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * What a replay sent and how well it kept its schedule.
  *
+ * @param packets            packets with events sent
+ * @param heartbeats         heartbeats sent (packets with only a watermark)
  * @param offeredEventsPerS  events over the scheduled span (what the schedule asked for)
  * @param achievedEventsPerS events over the span actually taken (origin to the last send)
  * @param behindP50Ms        median of (actual − intended) send time over all packets
@@ -13,7 +15,7 @@ import java.util.Map;
  * @param behindLastMs       how far behind the last packet was (a growing backlog ends high)
  * @param stopped            the replay was asked to stop (Ctrl-C) before its schedule ended
  */
-public record ReplayResult(long packets, long events, long samples, double seconds, int cameras,
+public record ReplayResult(long packets, long heartbeats, long events, long samples, double seconds, int cameras,
                            double offeredEventsPerS, double achievedEventsPerS,
                            double behindP50Ms, double behindP99Ms, double behindMaxMs, double behindLastMs,
                            long bytes, boolean stopped) {
@@ -22,6 +24,7 @@ public record ReplayResult(long packets, long events, long samples, double secon
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("packets", packets);
+        m.put("heartbeats", heartbeats);
         m.put("events", events);
         m.put("seconds", seconds);
         m.put("samples", samples);

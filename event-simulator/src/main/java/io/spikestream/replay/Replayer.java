@@ -18,7 +18,9 @@ import org.apache.kafka.common.KafkaException;
  * EventPacket, built by {@link PacketCodec}). One thread serves all cameras from a queue ordered by due time, so the schedule
  * is open-loop: each packet's intended send time comes from the event timestamps and the
  * sample's scheduled start, and a slow send makes later packets late rather than later-scheduled.
- * How late they were is reported (and, downstream, counted in decision latency).
+ * How late they were is reported (and, downstream, counted in decision latency). Packets carry
+ * watermarks, and a camera silent for the heartbeat interval within a sample sends a heartbeat
+ * ({@link ReplayConfig}).
  */
 public final class Replayer {
     /** Lead time between building the schedule and its first packet, so set-up is not lateness. */
@@ -70,6 +72,7 @@ public final class Replayer {
         }
 
         long packets = 0;
+        long heartbeats = 0;
         long events = 0;
         long samples = 0;
         long lastIntended = origin;
@@ -100,6 +103,20 @@ public final class Replayer {
                 }
             }
             queue.poll();
+            if (cam.heartbeatDue()) {
+                long due = cam.dueNs();
+                int at = cam.plan.from(cam.packet);
+                ReplayMetadata beat = ReplayMetadata.of(cam.sample.id(), cam.sample.hasLabel(), cam.sample.label(), false,
+                        false, intended, WallClock.nowNs());
+                byte[] value = PacketCodec.packet(cam.cameraId, cam.sequence++, cam.events(), at, at, beat,
+                        cam.heartbeatWatermarkUs(due)).toByteArray();
+                send(producer, config, cam.cameraId, value, sendError);
+                bytes.addAndGet(value.length);
+                heartbeats++;
+                cam.lastSentNs = due;
+                queue.add(cam);
+                continue;
+            }
             int p = cam.packet;
             int from = cam.plan.from(p);
             int to = cam.plan.to(p);
@@ -108,16 +125,15 @@ public final class Replayer {
             long actual = WallClock.nowNs();
             ReplayMetadata replay = ReplayMetadata.of(cam.sample.id(), cam.sample.hasLabel(), cam.sample.label(), first,
                     last, intended, actual);
-            byte[] value = PacketCodec.packet(cam.cameraId, cam.sequence++, cam.events(), from, to, replay).toByteArray();
+            byte[] value = (config.watermarks()
+                    ? PacketCodec.packet(cam.cameraId, cam.sequence++, cam.events(), from, to, replay, cam.packetWatermarkUs(p))
+                    : PacketCodec.packet(cam.cameraId, cam.sequence++, cam.events(), from, to, replay)).toByteArray();
+            cam.lastSentNs = cam.packetDueNs();
             if (first) {
                 listener.sampleStarted(cam.cameraId, cam.sample, intended);
                 cam.sampleStartSent = true;
             }
-            producer.send(new ProducerRecord<>(config.topic().name(), cam.cameraId, value), (md, e) -> {
-                if (e != null) {
-                    sendError.compareAndSet(null, e);
-                }
-            });
+            send(producer, config, cam.cameraId, value, sendError);
             bytes.addAndGet(value.length);
             long late = max ? 0 : Math.max(0, actual - intended);
             behind.recordValue(late);
@@ -151,10 +167,19 @@ public final class Replayer {
         long start = max ? realStart : origin;
         double scheduled = Math.max(1e-9, (lastIntended - start) / 1e9);
         double taken = Math.max(1e-9, (lastActual - start) / 1e9);
-        return new ReplayResult(packets, events, samples, taken, config.cameras(),
+        return new ReplayResult(packets, heartbeats, events, samples, taken, config.cameras(),
                 events / scheduled, events / taken,
                 behind.getValueAtPercentile(50) / 1e6, behind.getValueAtPercentile(99) / 1e6,
                 behind.getMaxValue() / 1e6, lastBehind / 1e6, bytes.get(), stopped);
+    }
+
+    private static void send(Producer<String, byte[]> producer, ReplayConfig config, String camera, byte[] value,
+                             AtomicReference<Exception> sendError) {
+        producer.send(new ProducerRecord<>(config.topic().name(), camera, value), (md, e) -> {
+            if (e != null) {
+                sendError.compareAndSet(null, e);
+            }
+        });
     }
 
     /** A send failed (broker unreachable, topic missing, record too large ...). */

@@ -8,6 +8,8 @@ import io.spikestream.replay.WallClock;
 import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
+import io.spikestream.topics.StageTimes;
 import io.spikestream.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,14 +25,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * A stand-in for the stream app with known behaviour: one decision per sample at its end-of-sample
  * packet, predicting the label when the sample's index (from its id) is even and label+1 otherwise,
- * with steps = 1 + index % maxSteps. It can stall once for a known time, like a GC pause or a
- * rebalance in the real app.
+ * with steps = 1 + index % maxSteps, keyed (camera, episode), with every stage time filled in. It can
+ * stall once for a known time, like a GC pause or a rebalance in the real app, and send each decision
+ * again, as at-least-once does after a crash, or send another decision under the same key (a conflict).
  */
 final class FakeClassifier implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
     private volatile long stallAtNs = Long.MAX_VALUE;
     private volatile long stallMs;
+    private volatile boolean repeat;
+    private volatile boolean conflictOnIndexZeroModFive;
 
     FakeClassifier(String bootstrap, int maxSteps, int classes) {
         Properties c = new Properties();
@@ -43,7 +48,7 @@ final class FakeClassifier implements AutoCloseable {
         Topics topics = Topics.defaults();
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, topics.events().keyDeserializer(),
                 topics.events().valueDeserializer());
-        KafkaProducer<String, Classification> producer = new KafkaProducer<>(p,
+        KafkaProducer<DecisionKey, Classification> producer = new KafkaProducer<>(p,
                 topics.classifications().keySerializer(), topics.classifications().valueSerializer());
         consumer.subscribe(List.of(topics.events().name()));
         thread = new Thread(() -> {
@@ -52,6 +57,7 @@ final class FakeClassifier implements AutoCloseable {
             try (consumer; producer) {
                 while (!stop.get()) {
                     for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(10))) {
+                        long polled = WallClock.nowNs();
                         if (WallClock.nowNs() >= stallAtNs) {
                             stallAtNs = Long.MAX_VALUE;
                             Thread.sleep(stallMs);
@@ -79,10 +85,16 @@ final class FakeClassifier implements AutoCloseable {
                                 .episodeStartUs(episodeStart.getOrDefault(rec.key(), events.size() > 0 ? events.t(0) : 0L))
                                 .decisionEventTimeUs(last + 1)
                                 .decidingPacketIntendedSendNs(replay.intendedNs())
+                                .stages(new StageTimes(replay.actualNs(), rec.timestamp(), polled, WallClock.nowNs()))
                                 .emittedAtNs(WallClock.nowNs())
                                 .build();
-                        producer.send(new ProducerRecord<>(topics.classifications().name(), rec.key(),
-                                ClassificationMapper.toProto(out)));
+                        send(producer, topics, out);
+                        if (repeat) {
+                            send(producer, topics, out.toBuilder().emittedAtNs(WallClock.nowNs()).build());
+                        }
+                        if (conflictOnIndexZeroModFive && index % 5 == 0) {
+                            send(producer, topics, out.toBuilder().predictedClass((out.predictedClass() + 1) % classes).build());
+                        }
                     }
                     producer.flush();
                 }
@@ -92,6 +104,20 @@ final class FakeClassifier implements AutoCloseable {
         }, "fake-classifier");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void send(KafkaProducer<DecisionKey, Classification> producer, Topics topics, Decision d) {
+        producer.send(new ProducerRecord<>(topics.classifications().name(), d.key(), ClassificationMapper.toProto(d)));
+    }
+
+    /** Sends every decision twice from now on, the second time as a crashed at-least-once app would. */
+    void repeatDecisions() {
+        repeat = true;
+    }
+
+    /** From now on, sends a second, different decision under the key of every fifth sample's. */
+    void conflictingDecisions() {
+        conflictOnIndexZeroModFive = true;
     }
 
     /** Stalls once for {@code ms} at the first record handled at or after {@code atNs} (epoch ns). */

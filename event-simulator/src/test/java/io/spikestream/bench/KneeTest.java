@@ -21,13 +21,13 @@ class KneeTest {
                 continue;
             }
             long sent = 1_000_000_000L + i * 1_000_000L;
-            Decision c = Decision.builder().cameraId("cam").sampleId(ref.id()).predictedClass(0).stepsUsed(1 + i % 4)
+            Decision c = Decision.builder().cameraId("cam").episode(i).sampleId(ref.id()).predictedClass(0).stepsUsed(1 + i % 4)
                     .exit(ExitDecision.CONFIDENCE).episodeStartUs(0).decisionEventTimeUs(1000)
                     .decidingPacketIntendedSendNs(sent).build();
             t.record(c, sent + ms * 1_000_000L);
         }
-        ReplayResult r = new ReplayResult(n, n * 10L, n, 1, cameras, 1000.0 * cameras, 1000.0 * cameras, 0, 0, 0, 0, 0, false);
-        return LoadResult.of(cameras, r, t.snapshot());
+        ReplayResult r = new ReplayResult(n, 0, n * 10L, n, 1, cameras, 1000.0 * cameras, 1000.0 * cameras, 0, 0, 0, 0, 0, false);
+        return LoadResult.of(cameras, r, t.snapshot(), null);
     }
 
     @Test
@@ -57,7 +57,7 @@ class KneeTest {
     }
 
     @Test
-    void duplicatesAndStrangersAreCountedNotTimed() {
+    void duplicatesConflictsAndStrangersAreCountedNotTimed() {
         ClassificationTracker t = new ClassificationTracker(4, 0);
         SampleRef ref = new SampleRef("a", 1);
         t.started("cam", ref);
@@ -65,12 +65,16 @@ class KneeTest {
                 .exit(ExitDecision.MAX_STEPS).decidingPacketIntendedSendNs(1_000_000_000L);
         Decision c = b.build();
         t.record(c, 1_010_000_000L);
-        t.record(c, 1_020_000_000L, "classifications-0@7");
-        t.record(b.sampleId("b").build(), 1_030_000_000L);
+        t.record(c.toBuilder().emittedAtNs(5).build(), 0, 1_020_000_000L, "classifications-0@7");
+        t.record(c.toBuilder().predictedClass(0).build(), 0, 1_025_000_000L, "classifications-0@8");
+        t.record(b.episode(1).sampleId("b").build(), 1_030_000_000L);
+        t.record(b.episode(2).sampleId("a").build(), 1_040_000_000L); // a second decision for one replay of a
         ClassificationTracker.Snapshot s = t.snapshot();
         assertThat(s.classified()).isEqualTo(1);
         assertThat(s.duplicates()).isEqualTo(1);
-        assertThat(s.unexpected()).isEqualTo(1);
+        assertThat(s.conflicts()).isEqualTo(1);
+        assertThat(s.conflictExamples()).singleElement().asString().contains("classifications-0@8");
+        assertThat(s.unexpected()).isEqualTo(2);
         assertThat(s.missing()).isZero();
         assertThat(s.latencyUs().getTotalCount()).isEqualTo(1);
         assertThat(s.duplicateExamples()).singleElement().asString().contains("classifications-0@7");

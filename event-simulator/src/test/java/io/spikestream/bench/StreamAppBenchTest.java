@@ -20,6 +20,7 @@ import io.spikestream.snn.InputShape;
 import io.spikestream.snn.ModelSpec;
 import io.spikestream.snn.exit.ExitDecision;
 import io.spikestream.snn.exit.ExitPolicy;
+import io.spikestream.snn.exit.OfflineDecider;
 import io.spikestream.snn.framing.CountMode;
 import io.spikestream.snn.framing.Framer;
 import io.spikestream.snn.framing.FramingSpec;
@@ -71,8 +72,8 @@ class StreamAppBenchTest {
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             Topics topics = Topics.defaults();
-            broker.createTopic(topics.events().name(), 2);
-            broker.createTopic(topics.classifications().name(), 2);
+            broker.createTopic(topics.events().name(), 2, Topics.APPEND_TIME);
+            broker.createTopic(topics.classifications().name(), 2, Topics.APPEND_TIME);
             broker.createTopic(topics.deadLetters().name(), 1);
             AppConfig app = AppConfig.defaults(broker.bootstrapServers()).withStateDir(state);
             try (ClassifierApp classifier = ClassifierApp.start(app, model, new SimpleMeterRegistry())) {
@@ -81,7 +82,10 @@ class StreamAppBenchTest {
                         .build();
                 BenchConfig config = BenchConfig.builder(source, new ModelInfo(model.modelId(), classes, T, Map.of()))
                         .replay(replay).producer(ProducerSettings.defaults(broker.bootstrapServers())).loads(List.of(2))
-                        .warmup(Duration.ZERO).partitions(2).build();
+                        .warmup(Duration.ZERO).partitions(2)
+                        .offline(new OfflineCheck(new OfflineDecider(framing, T, new SparseEngine(model),
+                                ExitPolicy.fromModel(model))))
+                        .build();
                 BenchResult r = LatencyBench.run(config, BenchListener.NONE);
                 LoadResult l = r.loads().get(0);
                 assertThat(l.expected()).isEqualTo(40);
@@ -97,6 +101,13 @@ class StreamAppBenchTest {
                 assertThat(l.latencyMs().p50()).isPositive();
                 assertThat(l.latencyMs().p99()).isPositive();
                 assertThat(l.sensorMs().p50()).isPositive();
+                // every decision is the offline path's, score for score, and every stage was timed
+                assertThat(l.offline().checked()).isEqualTo(40);
+                assertThat(l.offline().identical()).isEqualTo(40);
+                assertThat(l.offline().accuracy()).isEqualTo(l.accuracy());
+                assertThat(l.offline().meanSteps()).isEqualTo(l.meanSteps());
+                assertThat(l.stagesComplete()).isEqualTo(40);
+                assertThat(r.ok()).isTrue();
             }
         }
     }

@@ -40,6 +40,27 @@ class PacketPlanTest {
     }
 
     @Test
+    void eachPacketsWatermarkIsWhatTheCameraKnowsWhenItSendsIt() {
+        // windows: the watermark is the window's end (the next event is later)
+        PacketPlan windows = PacketPlan.of("s", at(1000, 1050, 1210, 1450), 100, 100);
+        assertThat(windows.watermarkOffsetUs(0)).isEqualTo(100);
+        assertThat(windows.watermarkOffsetUs(1)).isEqualTo(300);
+        assertThat(windows.watermarkOffsetUs(2)).as("the end of the sample").isEqualTo(451);
+        assertThat(windows.firstEventOffsetUs(1)).isEqualTo(210);
+        // a split at a time shared by the next packet's first event: the watermark may not pass it
+        PacketPlan split = PacketPlan.of("s", at(0, 10, 10, 10, 40), 1000, 2);
+        assertThat(split.endOffsetUs(0)).isEqualTo(11);
+        assertThat(split.watermarkOffsetUs(0)).isEqualTo(10);
+        assertThat(split.watermarkOffsetUs(1)).isEqualTo(11);
+        for (PacketPlan plan : new PacketPlan[] {windows, split}) {
+            for (int i = 0; i + 1 < plan.packets(); i++) {
+                assertThat(plan.watermarkOffsetUs(i)).isLessThanOrEqualTo(plan.firstEventOffsetUs(i + 1))
+                        .isLessThanOrEqualTo(plan.endOffsetUs(i));
+            }
+        }
+    }
+
+    @Test
     void refusesTimeGoingBackwards() {
         assertThatThrownBy(() -> PacketPlan.of("Train/3/00001.bin", at(0, 50, 40), 1000, 10))
                 .isInstanceOf(EventDataException.class)

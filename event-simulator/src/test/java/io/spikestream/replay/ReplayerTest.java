@@ -127,6 +127,59 @@ class ReplayerTest {
         assertThat(r.achievedEventsPerS() / own).isCloseTo(1.0, within(0.02));
     }
 
+    /**
+     * A sample with a 50 ms silence, at real time: every packet's watermark keeps its promise (no later event
+     * of the sample is earlier), heartbeats (no events) fill the silence every 5 ms with watermarks that
+     * follow the schedule, and without watermarks nothing carries one and no heartbeat is sent.
+     */
+    @Test
+    void watermarksKeepTheirPromiseAndHeartbeatsFillASilence() throws Exception {
+        int n = 200;
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 1_000 + (i < 100 ? i * 100L : 60_000 + (i - 100) * 100L); // 10 ms of events, 50 ms quiet, 10 ms
+        }
+        SampleSource source = SampleSource.of(Map.of(new SampleRef("0/00000.bin", 0),
+                EventBatch.of(SensorGeometry.NMNIST, n, new int[n], new int[n], new boolean[n], t)));
+        ReplayConfig c = ReplayConfig.builder().samplesPerCamera(1).cameraPrefix("w-").build();
+        MockProducer<String, byte[]> producer = mock();
+        ReplayResult r = Replayer.run(c, source, producer, ReplayListener.NONE);
+        List<EventPacket> sent = producer.history().stream().map(rec -> PacketCodec.parse(rec.value())).toList();
+        long previous = Long.MIN_VALUE;
+        int beats = 0;
+        for (int k = 0; k < sent.size(); k++) {
+            EventPacket p = sent.get(k);
+            assertThat(p.hasWatermarkUs()).isTrue();
+            assertThat(p.getWatermarkUs()).as("packet " + k).isGreaterThanOrEqualTo(previous);
+            previous = p.getWatermarkUs();
+            for (EventPacket later : sent.subList(k + 1, sent.size())) {
+                if (later.getEventCount() > 0) {
+                    assertThat(PacketCodec.decode(later).t(0)).as("packet " + k + "'s promise").isGreaterThanOrEqualTo(
+                            p.getWatermarkUs());
+                }
+            }
+            if (p.getEventCount() == 0) {
+                beats++;
+                assertThat(p.getReplay().getStartOfSample() || p.getReplay().getEndOfSample()).isFalse();
+                assertThat(p.getReplay().getSampleId()).isEqualTo("0/00000.bin");
+                // a heartbeat's watermark is the schedule's event time at its intended send
+                long sinceStart = p.getReplay().getIntendedSendTimeNs() - sent.get(0).getReplay().getIntendedSendTimeNs();
+                assertThat(p.getWatermarkUs() - 1_000).isBetween(sinceStart / 1000 + 5_000 - 1, sinceStart / 1000 + 5_000);
+            }
+        }
+        // silent between the packet due at 10 ms (its window's end) and the one due at 65 ms: heartbeats at 15, 20,
+        // ... 60 ms
+        assertThat(beats).isEqualTo(10);
+        assertThat(r.heartbeats()).isEqualTo(10);
+        assertThat(r.packets()).isEqualTo(sent.size() - 10);
+        assertThat(sent.get(sent.size() - 1).getWatermarkUs()).as("the end of the sample").isEqualTo(t[n - 1] + 1);
+
+        MockProducer<String, byte[]> plain = mock();
+        Replayer.run(c.toBuilder().watermarks(false).build(), source, plain, ReplayListener.NONE);
+        assertThat(plain.history()).allSatisfy(rec -> assertThat(PacketCodec.parse(rec.value()).hasWatermarkUs()).isFalse())
+                .hasSize(sent.size() - 10);
+    }
+
     @Test
     void speedTwoHalvesTheWallTime() throws Exception {
         SampleSource source = SyntheticSamples.uniform(4, 200_000, 100, 2, 2);

@@ -105,6 +105,21 @@ public final class PacketCodec {
         return withHeader(encode(batch), cameraId, sequence, replay);
     }
 
+    /**
+     * As {@link #packet(String, long, EventBuffer, int, int, ReplayMetadata)} with a watermark: the event time up
+     * to which the camera has sent every event (no later packet holds an earlier event). With {@code from == to}
+     * it is a heartbeat, a packet with no events and only the watermark.
+     */
+    public static EventPacket packet(String cameraId, long sequence, EventBuffer buffer, int from, int to,
+                                     ReplayMetadata replay, long watermarkUs) {
+        return withHeader(encode(buffer, from, to).setWatermarkUs(watermarkUs), cameraId, sequence, replay);
+    }
+
+    /** A packet's watermark, or {@code absent} when its producer set none. */
+    public static long watermarkOf(EventPacket p, long absent) {
+        return p.hasWatermarkUs() ? p.getWatermarkUs() : absent;
+    }
+
     private static EventPacket withHeader(EventPacket.Builder b, String cameraId, long sequence, ReplayMetadata replay) {
         b.setCameraId(cameraId).setSequence(sequence);
         if (replay.replayed()) {

@@ -23,6 +23,7 @@ import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ class LiveClassificationTest {
     }
 
     /** Reads decisions (read_committed) until each expected recording's first episode has one, or the timeout. */
-    private static List<Decision> decisions(Topic<String, Classification> topic, List<Shown> shown, long expected,
+    private static List<Decision> decisions(Topic<DecisionKey, Classification> topic, List<Shown> shown, long expected,
                                             Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Kafka.bootstrap());
@@ -162,11 +163,11 @@ class LiveClassificationTest {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Decision> got = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, Classification> c = new KafkaConsumer<>(p, topic.keyDeserializer(),
+        try (KafkaConsumer<DecisionKey, Classification> c = new KafkaConsumer<>(p, topic.keyDeserializer(),
                 topic.valueDeserializer())) {
             c.subscribe(List.of(topic.name()));
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, Classification> r : c.poll(Duration.ofMillis(100))) {
+                for (ConsumerRecord<DecisionKey, Classification> r : c.poll(Duration.ofMillis(100))) {
                     got.add(ClassificationMapper.fromProto(r.value()));
                 }
                 long firsts = shown.stream().filter(s -> got.stream().anyMatch(d -> d.cameraId().equals(s.camera)

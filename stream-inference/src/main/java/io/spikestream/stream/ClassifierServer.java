@@ -72,7 +72,8 @@ public final class ClassifierServer implements AutoCloseable {
     public String describe() {
         AppConfig c = settings.app();
         return "serving model " + (model.modelId().isEmpty() ? settings.model() : model.modelId()) + " ("
-                + model.spec().framing().describe() + ", T=" + model.spec().timesteps() + ") on " + c.bootstrapServers()
+                + model.spec().framing().describe() + ", T=" + model.spec().timesteps() + ", " + c.guarantee()
+                + ", commit every " + c.commitIntervalMs() + " ms) on " + c.bootstrapServers()
                 + ": " + c.topics().events() + " -> " + c.topics().classifications()
                 + (metrics == null ? "" : "; metrics at http://" + settings.metricsHost() + ":" + metrics.port()
                 + "/metrics");

@@ -1,5 +1,6 @@
 package io.spikestream.stream;
 
+import io.spikestream.proto.v1.Classification;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.EarlyExitSettings;
 import io.spikestream.snn.exit.ExitDecision;
@@ -10,26 +11,32 @@ import io.spikestream.snn.inference.SparseEngine;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.processor.ClassifierProcessor;
 import io.spikestream.stream.processor.EpisodeRunner;
+import io.spikestream.stream.processor.EpochNanos;
 import io.spikestream.stream.processor.RecordLimits;
 import io.spikestream.stream.processor.UnwritableInputs;
 import io.spikestream.stream.processor.UnwritableOutputHandler;
 import io.spikestream.topics.ClassificationMapper;
+import io.spikestream.topics.DeadLetterRecord;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
+import io.spikestream.topics.StageTimes;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The stream app's topology: the events topic (EventPacket bytes by camera) → classifier with a
- * changelogged per-camera store → the classifications topic, and → the dead-letter topic. Topics and
- * their serdes come from {@link Topics}.
+ * changelogged per-camera store → the classifications topic (keyed by camera and episode, partitioned by
+ * camera), and → the dead-letter topic. Topics and their serdes come from {@link Topics}.
  */
 public final class ClassifierTopology {
     public static final String SOURCE = "events-source";
@@ -75,12 +82,15 @@ public final class ClassifierTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, in.keyDeserializer(), in.valueDeserializer(), in.name());
         t.addProcessor(PROCESSOR, () -> new ClassifierProcessor(STORE, OUTPUT_SINK, DEAD_LETTER_SINK,
-                clock -> new EpisodeRunner(model, engine, policy, metrics, clock, ClassifierTopology::wallClockNs,
+                clock -> new EpisodeRunner(model, engine, policy, metrics, clock, EpochNanos::now,
                         RUNTIME_CACHE),
                 metrics, config.idleGrace(), limits, unwritable), SOURCE);
         t.addStateStore(store, PROCESSOR);
-        t.addSink(OUTPUT_SINK, topics.classifications().name(), topics.classifications().keySerializer(),
-                topics.classifications().valueSerializer(), PROCESSOR);
+        Topic<DecisionKey, Classification> cls = topics.classifications();
+        // by camera id: one camera's decisions stay in one partition, in order
+        StreamPartitioner<DecisionKey, Classification> byCamera = (topic, key, value, partitions) ->
+                Optional.of(Set.of(key.partition(partitions)));
+        t.addSink(OUTPUT_SINK, cls.name(), cls.keySerializer(), cls.valueSerializer(), byCamera, PROCESSOR);
         t.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), topics.deadLetters().keySerializer(),
                 topics.deadLetters().valueSerializer(), PROCESSOR);
         return t;
@@ -138,17 +148,15 @@ public final class ClassifierTopology {
                 .stepsUsed(Integer.MAX_VALUE).maxSteps(Integer.MAX_VALUE).exit(ExitDecision.MAX_STEPS)
                 .label(Integer.MAX_VALUE).episodeStartUs(Long.MAX_VALUE).decisionEventTimeUs(Long.MAX_VALUE)
                 .eventsUsed(Long.MAX_VALUE).decidingPacketIntendedSendNs(Long.MAX_VALUE).emittedAtNs(Long.MAX_VALUE)
+                .stages(new StageTimes(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE))
                 .modelId(model.modelId()).build();
         int size = ClassificationMapper.toProto(worst).getSerializedSize();
-        if (!limits.fits(RecordLimits.MAX_CAMERA_ID_BYTES, size)) {
+        int key = DeadLetterRecord.utf8Length(new DecisionKey(worst.cameraId(), worst.episode()).toString());
+        if (!limits.fits(key, size)) {
             throw new IllegalArgumentException("the model's classifications can take " + size
                     + " bytes (its model id and class names are long), more than fit in a record under max.request.size "
                     + limits.maxRecordBytes());
         }
     }
 
-    static long wallClockNs() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
 }

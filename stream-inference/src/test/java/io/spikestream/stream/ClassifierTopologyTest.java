@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.events.EventBatch;
+import io.spikestream.events.PacketCodec;
 import io.spikestream.events.SensorGeometry;
 import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
@@ -14,6 +15,7 @@ import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.DeadLetterHeaders;
 import io.spikestream.topics.Topic;
@@ -35,7 +37,7 @@ class ClassifierTopologyTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> in;
-    private TestOutputTopic<String, Classification> out;
+    private TestOutputTopic<DecisionKey, Classification> out;
     private TestOutputTopic<String, byte[]> dlq;
     private AppConfig config;
 
@@ -48,7 +50,7 @@ class ClassifierTopologyTest {
         Topics topics = config.topics();
         in = driver.createInputTopic(topics.events().name(), topics.events().keySerializer(),
                 topics.events().valueSerializer());
-        Topic<String, Classification> cls = topics.classifications();
+        Topic<DecisionKey, Classification> cls = topics.classifications();
         out = driver.createOutputTopic(cls.name(), cls.keyDeserializer(), cls.valueDeserializer());
         dlq = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keyDeserializer(),
                 topics.deadLetters().valueDeserializer());
@@ -69,8 +71,8 @@ class ClassifierTopologyTest {
 
     private List<Classification> classifications() {
         List<Classification> cs = new ArrayList<>();
-        for (TestRecord<String, Classification> r : out.readRecordsToList()) {
-            assertThat(r.key()).isEqualTo(r.value().getCameraId());
+        for (TestRecord<DecisionKey, Classification> r : out.readRecordsToList()) {
+            assertThat(r.key()).isEqualTo(new DecisionKey(r.value().getCameraId(), r.value().getEpisode()));
             cs.add(r.value());
         }
         return cs;
@@ -223,6 +225,75 @@ class ClassifierTopologyTest {
         assertThat(next).isNotEmpty();
         assertThat(next.get(0).getEpisode()).isEqualTo(1);
         assertThat(next.get(0).getEpisodeStartUs()).isGreaterThanOrEqualTo(50_000);
+    }
+
+    @Test
+    void aWatermarkClosesTheDecidingFrameBeforeTheNextEventArrives() {
+        start(new AppConfig.ExitOverrides(0.01f, null, null, false));
+        EventBatch s0 = Samples.random(TestModels.SENSOR, 200, 5_000, 4_000, 1);
+        long frameEnd = s0.t(0) + TestModels.WINDOW_US;
+        int inFrame0 = 0;
+        while (s0.t(inFrame0) < frameEnd) {
+            inFrame0++;
+        }
+        // the first packet holds exactly frame 0's events: without a watermark, frame 0 would wait for the next
+        List<EventPacket> ps = Samples.watermarked(Samples.packets("cam", 0, "s0", 2, s0, inFrame0, 7_000));
+        int sent = 0;
+        while (out.isEmpty()) {
+            EventPacket p = ps.get(sent++);
+            long firstEvent = p.getEventCount() == 0 ? Long.MIN_VALUE : PacketCodec.decode(p).t(0);
+            assertThat(firstEvent).as("decided before any event of the next frame was sent").isLessThan(frameEnd);
+            send(List.of(p));
+        }
+        assertThat(sent).isEqualTo(2);
+        EventPacket closing = ps.get(sent - 1);
+        assertThat(closing.getEventCount()).as("a heartbeat closed the frame").isZero();
+        assertThat(closing.getWatermarkUs()).isGreaterThanOrEqualTo(frameEnd);
+        Classification c = classifications().get(0);
+        assertSame(c, offline(s0));
+        assertThat(c.getDecisionEventTimeUs()).isEqualTo(frameEnd);
+        assertThat(c.getDecidingPacketIntendedSendNs()).isEqualTo(closing.getReplay().getIntendedSendTimeNs());
+        assertThat(registry.get("spikestream.frames").tag("cause", "watermark").counter().count()).isEqualTo(1);
+        assertThat(registry.get("spikestream.frames").tag("cause", "event").counter().count()).isZero();
+    }
+
+    @Test
+    void samplesFramedOnWatermarksAndHeartbeatsDecideAsOffline() {
+        start(new AppConfig.ExitOverrides(null, null, null, true));
+        List<EventBatch> samples = new ArrayList<>();
+        long seq = 0;
+        for (int k = 0; k < 6; k++) {
+            EventBatch s = Samples.random(TestModels.SENSOR, 40 + 50 * k, 100_000L * k, 1_500 + 900 * k, 40 + k);
+            samples.add(s);
+            List<EventPacket> ps = Samples.watermarked(Samples.packets("cam", seq, "s" + k, k % 4, s, 7 + k, 0));
+            seq += ps.size();
+            send(ps);
+        }
+        List<Classification> cs = classifications();
+        assertThat(cs).hasSize(samples.size());
+        for (int k = 0; k < samples.size(); k++) {
+            assertSame(cs.get(k), offline(samples.get(k)));
+        }
+        assertThat(registry.get("spikestream.frames").tag("cause", "watermark").counter().count()).isPositive();
+        assertThat(dlq.isEmpty()).as("heartbeats are valid input").isTrue();
+    }
+
+    @Test
+    void aHeartbeatIsNotActivityAndDoesNotPostponeTheIdleClose() {
+        start(new AppConfig.ExitOverrides(0.01f, null, null, false));
+        EventBatch s = Samples.random(TestModels.SENSOR, 30, 10_000, 600, 4); // all inside frame 0
+        send(Samples.livePackets("live", s, 10));
+        for (int k = 0; k < 5; k++) {
+            driver.advanceWallClockTime(Duration.ofMillis(60));
+            // the camera is quiet: its watermark stays inside frame 0, so only the idle close can end it
+            send(List.of(Samples.heartbeat("live", 3 + k, TestModels.SENSOR, null, s.t(29) + 1)));
+        }
+        assertThat(dlq.isEmpty()).isTrue();
+        List<Classification> cs = classifications();
+        assertThat(cs).as("300 ms after the last event, heartbeats every 60 ms, grace 200 ms").hasSize(1);
+        assertSame(cs.get(0), offline(s));
+        assertThat(registry.get("spikestream.frames").tag("cause", "idle").counter().count()).isEqualTo(1);
+        assertThat(registry.get("spikestream.packets").counter().count()).isEqualTo(8);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.time.Duration;
@@ -49,8 +50,8 @@ class HeartbeatPacketTest {
         Topics topics = config.topics();
         TestInputTopic<String, byte[]> in = driver.createInputTopic(topics.events().name(), topics.events().keySerializer(),
                 topics.events().valueSerializer());
-        Topic<String, Classification> cls = topics.classifications();
-        TestOutputTopic<String, Classification> out = driver.createOutputTopic(cls.name(), cls.keyDeserializer(),
+        Topic<DecisionKey, Classification> cls = topics.classifications();
+        TestOutputTopic<DecisionKey, Classification> out = driver.createOutputTopic(cls.name(), cls.keyDeserializer(),
                 cls.valueDeserializer());
         TestOutputTopic<String, byte[]> dlq = driver.createOutputTopic(topics.deadLetters().name(),
                 topics.deadLetters().keyDeserializer(), topics.deadLetters().valueDeserializer());
@@ -62,8 +63,10 @@ class HeartbeatPacketTest {
         long sequence = 3;
         for (int k = 0; k < 5; k++) {
             driver.advanceWallClockTime(Duration.ofMillis(60));
+            // the watermark stays just past the last event (inside the open frame), so only the idle
+            // close can close that frame: a watermark past its window would close it on its own
             EventPacket heartbeat = PacketCodec.encode(EventBatch.empty(TestModels.SENSOR)).setCameraId("live")
-                    .setSequence(sequence++).setWatermarkUs(s.t(29) + 1 + k * 60_000L).build();
+                    .setSequence(sequence++).setWatermarkUs(s.t(29) + 1).build();
             in.pipeInput("live", heartbeat.toByteArray());
         }
         assertThat(dlq.isEmpty()).as("a heartbeat is valid input").isTrue();

@@ -28,7 +28,11 @@ public final class ClassificationMapper {
                 .setEventsUsed(d.eventsUsed())
                 .setDecidingPacketIntendedSendNs(d.decidingPacketIntendedSendNs())
                 .setEmittedAtNs(d.emittedAtNs())
-                .setModelId(d.modelId());
+                .setModelId(d.modelId())
+                .setDecidingPacketActualSendNs(d.stages().actualSendNs())
+                .setDecidingRecordTimestampMs(d.stages().recordTimestampMs())
+                .setDecidingRecordPolledNs(d.stages().polledNs())
+                .setFrameClosedNs(d.stages().frameClosedNs());
         d.label().ifPresent(b::setLabel);
         return b.build();
     }
@@ -54,6 +58,8 @@ public final class ClassificationMapper {
                 .decidingPacketIntendedSendNs(c.getDecidingPacketIntendedSendNs())
                 .emittedAtNs(c.getEmittedAtNs())
                 .modelId(c.getModelId())
+                .stages(new StageTimes(c.getDecidingPacketActualSendNs(), c.getDecidingRecordTimestampMs(),
+                        c.getDecidingRecordPolledNs(), c.getFrameClosedNs()))
                 .build();
     }
 

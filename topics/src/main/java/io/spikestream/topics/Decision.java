@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * ({@link ClassificationMapper}). Times in µs are event time (the sensor's clock), times in ns are wall
  * clock since the Unix epoch.
  *
- * @param cameraId                     the camera, equal to the record key
+ * @param cameraId                     the camera ({@link #key()} is the record key)
  * @param sampleId                     the replayed sample's id; empty for a live camera
  * @param episode                      the camera's episode counter, from 0
  * @param predictedClass               index of the predicted class
@@ -29,11 +29,13 @@ import java.util.OptionalInt;
  *                                     (0 when unknown); decision latency is measured from it
  * @param emittedAtNs                  when the stream app emitted the decision
  * @param modelId                      the deciding model's id
+ * @param stages                       the deciding packet's and the decision's stage times
  */
 public record Decision(String cameraId, String sampleId, long episode, int predictedClass, String predictedLabel,
                        List<Float> scores, float confidence, float margin, int stepsUsed, int maxSteps,
                        ExitDecision exit, OptionalInt label, long episodeStartUs, long decisionEventTimeUs,
-                       long eventsUsed, long decidingPacketIntendedSendNs, long emittedAtNs, String modelId) {
+                       long eventsUsed, long decidingPacketIntendedSendNs, long emittedAtNs, String modelId,
+                       StageTimes stages) {
 
     public Decision {
         Objects.requireNonNull(cameraId, "cameraId");
@@ -46,10 +48,41 @@ public record Decision(String cameraId, String sampleId, long episode, int predi
         }
         label = label == null ? OptionalInt.empty() : label;
         modelId = modelId == null ? "" : modelId;
+        stages = stages == null ? StageTimes.NONE : stages;
+    }
+
+    /** The record key: this decision's camera and episode. */
+    public DecisionKey key() {
+        return new DecisionKey(cameraId, episode);
+    }
+
+    /**
+     * True when {@code other} is the same decision: equal in everything that the input determines, that is,
+     * everything but the wall-clock times the stream app takes while deciding (emit, poll and frame-close
+     * times). A decision re-emitted after a crash under at-least-once must be the same decision.
+     */
+    public boolean sameOutcome(Decision other) {
+        return deterministicPart().equals(other.deterministicPart());
+    }
+
+    private Decision deterministicPart() {
+        return new Decision(cameraId, sampleId, episode, predictedClass, predictedLabel, scores, confidence, margin,
+                stepsUsed, maxSteps, exit, label, episodeStartUs, decisionEventTimeUs, eventsUsed,
+                decidingPacketIntendedSendNs, 0, modelId, stages.deterministicPart());
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding this decision's fields. */
+    public Builder toBuilder() {
+        return builder().cameraId(cameraId).sampleId(sampleId).episode(episode).predictedClass(predictedClass)
+                .predictedLabel(predictedLabel).scores(scores).confidence(confidence).margin(margin).stepsUsed(stepsUsed)
+                .maxSteps(maxSteps).exit(exit).label(label).episodeStartUs(episodeStartUs)
+                .decisionEventTimeUs(decisionEventTimeUs).eventsUsed(eventsUsed)
+                .decidingPacketIntendedSendNs(decidingPacketIntendedSendNs).emittedAtNs(emittedAtNs).modelId(modelId)
+                .stages(stages);
     }
 
     /** Collects a decision's fields; not thread-safe. */
@@ -72,6 +105,7 @@ public record Decision(String cameraId, String sampleId, long episode, int predi
         private long decidingPacketIntendedSendNs;
         private long emittedAtNs;
         private String modelId = "";
+        private StageTimes stages = StageTimes.NONE;
 
         private Builder() {
         }
@@ -181,10 +215,15 @@ public record Decision(String cameraId, String sampleId, long episode, int predi
             return this;
         }
 
+        public Builder stages(StageTimes v) {
+            stages = v;
+            return this;
+        }
+
         public Decision build() {
             return new Decision(cameraId, sampleId, episode, predictedClass, predictedLabel, scores, confidence, margin,
                     stepsUsed, maxSteps, exit, label, episodeStartUs, decisionEventTimeUs, eventsUsed,
-                    decidingPacketIntendedSendNs, emittedAtNs, modelId);
+                    decidingPacketIntendedSendNs, emittedAtNs, modelId, stages);
         }
     }
 }

@@ -17,7 +17,8 @@ class ClassificationMapperTest {
                 .predictedLabel("3").scores(new float[] {0.1f, -0.0f, Float.MIN_VALUE, 2.5f}).confidence(0.93f)
                 .margin(0.4f).stepsUsed(4).maxSteps(15).exit(exit).label(label).episodeStartUs(1_000)
                 .decisionEventTimeUs(81_000).eventsUsed(1234).decidingPacketIntendedSendNs(5_000_000_123L)
-                .emittedAtNs(5_020_000_000L).modelId("bntt-0123456789abcdef").build();
+                .emittedAtNs(5_020_000_000L).modelId("bntt-0123456789abcdef")
+                .stages(new StageTimes(5_000_000_200L, 5_001, 5_001_900_000L, 5_019_000_000L)).build();
     }
 
     @Test
@@ -31,10 +32,20 @@ class ClassificationMapperTest {
                 Classification c = ClassificationMapper.toProto(d);
                 assertThat(c.hasLabel()).isEqualTo(label.isPresent());
                 assertThat(ClassificationMapper.fromProto(c)).isEqualTo(d);
+                assertThat(c.getDecidingRecordTimestampMs()).isEqualTo(5_001);
+                assertThat(c.getFrameClosedNs()).isEqualTo(5_019_000_000L);
                 assertThat(Classification.parseFrom(c.toByteArray()).getExitReason().name())
                         .isEqualTo("EXIT_REASON_" + exit.name());
             }
         }
+    }
+
+    @Test
+    void aClassificationWithoutStageTimesReadsAsUnknownTimes() {
+        Classification old = ClassificationMapper.toProto(decision(ExitDecision.MARGIN, OptionalInt.empty())).toBuilder()
+                .clearDecidingPacketActualSendNs().clearDecidingRecordTimestampMs().clearDecidingRecordPolledNs()
+                .clearFrameClosedNs().build();
+        assertThat(ClassificationMapper.fromProto(old).stages()).isEqualTo(StageTimes.NONE);
     }
 
     @Test

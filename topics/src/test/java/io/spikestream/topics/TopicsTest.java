@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.ExitReason;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class TopicsTest {
 
     @Test
     void classificationsRoundTripThroughTheProtobufSerde() {
-        Topic<String, Classification> t = Topics.defaults().classifications();
+        Topic<DecisionKey, Classification> t = Topics.defaults().classifications();
         Classification c = Classification.newBuilder().setCameraId("cam").setEpisode(3).setStepsUsed(2)
                 .setExitReason(ExitReason.EXIT_REASON_MARGIN).addScores(0.5f).setLabel(1).build();
         byte[] bytes = t.valueSerializer().serialize(t.name(), c);
@@ -39,10 +41,38 @@ class TopicsTest {
 
     @Test
     void bytesThatAreNoClassificationFailNamingTheTypeAndTopic() {
-        Topic<String, Classification> t = Topics.defaults().classifications();
+        Topic<DecisionKey, Classification> t = Topics.defaults().classifications();
         assertThatThrownBy(() -> t.valueDeserializer().deserialize("classifications", new byte[] {0x0a, (byte) 0xff}))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("not a Classification")
                 .hasMessageContaining("classifications");
+    }
+
+    @Test
+    void classificationKeysAreCameraHashEpisodeAndBadKeysFailNamingTheTextAndTopic() {
+        Topic<DecisionKey, Classification> t = Topics.defaults().classifications();
+        byte[] bytes = t.keySerializer().serialize(t.name(), new DecisionKey("cam#7", 42));
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("cam#7#42");
+        assertThat(t.keyDeserializer().deserialize(t.name(), bytes)).isEqualTo(new DecisionKey("cam#7", 42));
+        assertThat(t.keySerializer().serialize(t.name(), null)).isNull();
+        assertThatThrownBy(() -> t.keyDeserializer().deserialize("classifications", "cam-01".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("\"cam-01\"")
+                .hasMessageContaining("classifications");
+        assertThatThrownBy(() -> DecisionKey.parse("cam#-1")).hasMessageContaining("not a decimal number");
+        assertThatThrownBy(() -> DecisionKey.parse("#3")).hasMessageContaining("expected <camera_id>#<episode>");
+        assertThatThrownBy(() -> DecisionKey.parse("cam#99999999999999999999")).hasMessageContaining("out of range");
+    }
+
+    @Test
+    void decisionsOfACameraGoWhereItsEventsGoUnderTheDefaultPartitioner() {
+        for (String camera : new String[] {"cam-00", "cam-01", "bench-1234abcd-n4-cam03", "x"}) {
+            byte[] serialized = Topics.defaults().events().keySerializer().serialize("t", camera);
+            for (int parts : new int[] {1, 4, 7}) {
+                int expected = BuiltInPartitioner.partitionForKey(serialized, parts);
+                for (long episode : new long[] {0, 1, 12345}) {
+                    assertThat(new DecisionKey(camera, episode).partition(parts)).isEqualTo(expected);
+                }
+            }
+        }
     }
 
     @Test

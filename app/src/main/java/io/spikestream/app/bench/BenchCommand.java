@@ -8,17 +8,22 @@ import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.replay.ProducerOptions;
 import io.spikestream.app.replay.ReplayOptions;
+import io.spikestream.app.serve.GuaranteeOption;
 import io.spikestream.bench.BenchConfig;
 import io.spikestream.bench.BenchResult;
 import io.spikestream.bench.LatencyBench;
 import io.spikestream.bench.LoadResult;
 import io.spikestream.bench.ModelInfo;
+import io.spikestream.bench.OfflineCheck;
 import io.spikestream.bench.report.Report;
 import io.spikestream.events.io.FilePaths;
 import io.spikestream.replay.RecordingSource;
 import io.spikestream.replay.ReplayConfig;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.snn.exit.ExitPolicy;
+import io.spikestream.snn.exit.OfflineDecider;
+import io.spikestream.snn.inference.SparseEngine;
 import io.spikestream.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,8 +47,10 @@ import picocli.CommandLine;
         description = {"Measure decision latency, accuracy and steps under load.",
             "Replays a data set as N cameras into a stream app and times each decision",
             "from the intended send time of the packet that closed its deciding frame",
-            "to the moment the classification is read. --sweep runs several loads and",
-            "finds the knee. Writes report.json and report.html (offline plots)."})
+            "to the moment the classification is read, split into stages (broker, poll,",
+            "frame, step, produce, visible). Every decision is checked against the offline",
+            "path for its recording. --sweep runs several loads and finds the knee.",
+            "Writes report.json and report.html (offline plots)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -119,6 +126,18 @@ public final class BenchCommand implements Callable<Integer> {
     CommitIntervalOption commitInterval;
 
     @Mixin
+    GuaranteeOption guarantee;
+
+    @Option(names = "--stream-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams or client property of the --embedded stream app (repeatable), as serve -X.")
+    Map<String, String> streamProperties = new LinkedHashMap<>();
+
+    @Option(names = "--no-offline-check", negatable = false,
+            description = "Skip checking every decision against the offline path (class, steps, exit reason, scores),"
+                    + " e.g. for a stream app serving with exit overrides.")
+    boolean noOfflineCheck;
+
+    @Mixin
     ReplayOptions replay;
 
     @Mixin
@@ -142,11 +161,12 @@ public final class BenchCommand implements Callable<Integer> {
         StderrBenchListener listener = new StderrBenchListener(err, "bench");
         BenchResult result;
         try {
-            BenchConfig config = config(source, info, replayConfig);
+            BenchConfig config = config(source, info, replayConfig, bnnt);
             if (target.embedded) {
-                listener.message("starting an embedded broker and stream app");
-                result = BenchRunner.runEmbedded(config,
-                        new BenchRunner.Embedded(bnnt, partitions, streamThreads, commitInterval.commitIntervalMs), listener);
+                listener.message("starting an embedded broker and stream app (" + config.guarantee() + ")");
+                result = BenchRunner.runEmbedded(config, new BenchRunner.Embedded(bnnt, partitions, streamThreads,
+                        config.guarantee(), BenchRunner.Embedded.withCommitInterval(streamProperties,
+                        commitInterval.commitIntervalMs)), listener);
             } else {
                 result = LatencyBench.run(config, listener);
             }
@@ -160,14 +180,24 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             printSummary(spec.commandLine().getOut(), result);
         }
-        if (!result.exactlyOnce()) {
-            err.printf(Locale.ROOT, "bench: error: expected %d classifications, got %d (%d duplicates, %d missing, "
-                    + "%d unexpected)%n", result.expected(), result.classified(), result.duplicates(), result.missing(),
-                    result.unexpected());
-            err.flush();
-            return SpikestreamCli.EXIT_FAILURE;
+        return failed(err, "bench", result) ? SpikestreamCli.EXIT_FAILURE : SpikestreamCli.EXIT_OK;
+    }
+
+    /**
+     * True, with the reason on {@code err}, when the run broke the stream app's promise: decisions missing or
+     * unexpected, a repeat with another outcome, a decision unlike the offline path's, or a duplicate under
+     * exactly-once.
+     */
+    public static boolean failed(PrintWriter err, String command, BenchResult result) {
+        if (result.ok()) {
+            return false;
         }
-        return SpikestreamCli.EXIT_OK;
+        err.printf(Locale.ROOT, "%s: error: expected %d classifications, got %d (%d duplicates under %s, %d conflicting,"
+                + " %d missing, %d unexpected; %d unlike the offline path)%n", command, result.expected(), result.classified(),
+                result.duplicates(), result.config().guarantee(), result.conflicts(), result.missing(), result.unexpected(),
+                result.offlineDiffering());
+        err.flush();
+        return true;
     }
 
     private ReplayConfig replayConfig() {
@@ -183,13 +213,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The options as a bench configuration (an embedded run points the producer at its own broker). */
-    private BenchConfig config(RecordingSource source, ModelInfo info, ReplayConfig replayConfig) {
+    private BenchConfig config(RecordingSource source, ModelInfo info, ReplayConfig replayConfig, BnntModel bnnt) {
         List<Integer> loads = sweep == null || sweep.isEmpty() ? List.of(cameras) : sweep;
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("embedded", target.embedded);
         if (target.embedded) {
             extra.put("stream_threads", streamThreads);
-            extra.put("commit_interval_ms", commitInterval.commitIntervalMs);
+            extra.put("commit_interval_ms", commitInterval.commitIntervalMs == null ? "default"
+                    : commitInterval.commitIntervalMs);
+            extra.put("stream_properties", new LinkedHashMap<>(streamProperties));
         }
         extra.put("partitions", partitions);
         extra.put("expect_failover_s", expectFailover.toMillis() / 1000.0);
@@ -197,7 +229,14 @@ public final class BenchCommand implements Callable<Integer> {
         return BenchConfig.builder(source, info).replay(replayConfig).producer(producer.toSettings(bootstrap))
                 .loads(loads).warmup(warmup).drainTimeout(drainTimeout.plus(expectFailover)).p99BoundMs(p99BoundMs)
                 .classifications(Topics.classifications(classificationsTopic)).partitions(partitions)
-                .configuration(extra).build();
+                .configuration(extra).guarantee(guarantee.orDefault())
+                .offline(noOfflineCheck ? null : offlineCheck(bnnt)).build();
+    }
+
+    /** Every decision against the offline path under the checkpoint's own exit rule, with the serving engine. */
+    public static OfflineCheck offlineCheck(BnntModel model) {
+        return new OfflineCheck(new OfflineDecider(model.spec().framing(), model.spec().timesteps(),
+                new SparseEngine(model), ExitPolicy.fromModel(model)));
     }
 
     /** The per-load table (and the knee of a sweep) that {@code bench} and {@code demo} print. */
@@ -209,6 +248,21 @@ public final class BenchCommand implements Callable<Integer> {
                     l.replay().offeredEventsPerS(), l.replay().achievedEventsPerS(), l.classified(), l.expected(),
                     l.accuracy(), l.meanSteps(), l.latencyMs().p50(), l.latencyMs().p99(), l.latencyMs().p999(),
                     l.latencyMs().max());
+        }
+        for (LoadResult l : r.loads()) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d cam, stages p50/p99 ms:", l.cameras()));
+            l.stages().forEach((stage, p) -> sb.append(String.format(Locale.ROOT, " %s %.2f/%.2f", stage.jsonName(),
+                    p.p50(), p.p99())));
+            out.println(sb);
+        }
+        for (LoadResult l : r.loads()) {
+            out.printf(Locale.ROOT, "%d cam, %s: %d duplicates, %d conflicting", l.cameras(), r.config().guarantee(),
+                    l.duplicates(), l.conflicts());
+            if (l.offline() != null) {
+                out.printf(Locale.ROOT, "; offline check: %d of %d identical (offline accuracy %.4f, steps %.2f)",
+                        l.offline().identical(), l.offline().checked(), l.offline().accuracy(), l.offline().meanSteps());
+            }
+            out.println();
         }
         if (r.config().sweep()) {
             out.printf(Locale.ROOT, "knee: %s (highest load with p99 <= %.0f ms and nothing missing)%n",

@@ -9,6 +9,7 @@ import io.spikestream.app.cli.HelpOption;
 import io.spikestream.app.cli.JsonOut;
 import io.spikestream.app.cli.OutputOption;
 import io.spikestream.app.cli.ProgressBar;
+import io.spikestream.app.serve.GuaranteeOption;
 import io.spikestream.bench.BenchResult;
 import io.spikestream.bench.LiveStats;
 import io.spikestream.bench.report.Report;
@@ -78,6 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommitIntervalOption commitInterval;
 
+    @Mixin
+    GuaranteeOption guarantee;
+
     @Option(names = "--json", description = "Print the report's JSON object on stdout instead of the summary table.")
     boolean json;
 
@@ -91,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoRun.Settings settings;
         try {
             settings = new DemoRun.Settings(model, data, digits, seed, cameras, speed, warmup,
-                    commitInterval.commitIntervalMs);
+                    commitInterval.commitIntervalMs, guarantee.orDefault());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -111,12 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "demo: finished in %.0f s; report: %s%n", (System.nanoTime() - start) / 1e9,
                 written.toAbsolutePath().getParent().resolve(Report.HTML_FILE));
         err.flush();
-        if (!result.exactlyOnce()) {
-            err.printf(Locale.ROOT, "demo: error: expected %d classifications, got %d (%d duplicates, %d missing)%n",
-                    result.expected(), result.classified(), result.duplicates(), result.missing());
-            return SpikestreamCli.EXIT_FAILURE;
-        }
-        return SpikestreamCli.EXIT_OK;
+        return BenchCommand.failed(err, "demo", result) ? SpikestreamCli.EXIT_FAILURE : SpikestreamCli.EXIT_OK;
     }
 
     /** One line a second: samples classified, running accuracy, steps used, latency p50/p99; a bar while generating. */

@@ -1,5 +1,6 @@
 package io.spikestream.app.demo;
 
+import io.spikestream.app.bench.BenchCommand;
 import io.spikestream.app.bench.BenchRunner;
 import io.spikestream.app.bench.ModelInfos;
 import io.spikestream.bench.BenchConfig;
@@ -13,6 +14,7 @@ import io.spikestream.replay.RecordingSource;
 import io.spikestream.replay.ReplayConfig;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.snn.checkpoint.CheckpointCodec;
+import io.spikestream.topics.Guarantee;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,10 +53,11 @@ public final class DemoRun {
      * @param cameras          concurrent cameras; each replays its share of the recordings once
      * @param speed            multiple of real time ({@link Double#POSITIVE_INFINITY}: as fast as possible)
      * @param warmup           replayed first and drained, unmeasured
-     * @param commitIntervalMs the embedded stream app's commit interval
+     * @param commitIntervalMs the embedded stream app's commit interval; null: the guarantee's default
+     * @param guarantee        the embedded stream app's guarantee
      */
     public record Settings(Path model, Path data, int digits, long seed, int cameras, double speed, Duration warmup,
-                           int commitIntervalMs) {
+                           Integer commitIntervalMs, Guarantee guarantee) {
         public Settings {
             if (cameras < 1 || digits < 1) {
                 throw new IllegalArgumentException("--cameras and --digits must be at least 1");
@@ -110,15 +113,16 @@ public final class DemoRun {
         extra.put("embedded", true);
         extra.put("demo", true);
         extra.put("data_generated", s.data() == null);
-        extra.put("commit_interval_ms", s.commitIntervalMs());
+        extra.put("commit_interval_ms", s.commitIntervalMs() == null ? "default" : s.commitIntervalMs());
         int partitions = Math.max(MIN_PARTITIONS, s.cameras());
         BenchConfig config = BenchConfig.builder(source, ModelInfos.of(model, checkpoint))
                 .replay(ReplayConfig.builder().cameras(s.cameras()).speed(s.speed()).splitSamples(true)
                         .seed(s.seed()).cameraPrefix("demo-").build())
                 .loads(List.of(s.cameras())).warmup(s.warmup()).drainTimeout(DRAIN_TIMEOUT)
-                .partitions(partitions).configuration(extra).build();
-        return BenchRunner.runEmbedded(config, new BenchRunner.Embedded(model, partitions, 1, s.commitIntervalMs()),
-                listener);
+                .partitions(partitions).configuration(extra).guarantee(s.guarantee())
+                .offline(BenchCommand.offlineCheck(model)).build();
+        return BenchRunner.runEmbedded(config, new BenchRunner.Embedded(model, partitions, 1, s.guarantee(),
+                BenchRunner.Embedded.withCommitInterval(Map.of(), s.commitIntervalMs())), listener);
     }
 
     private static Path generateDigits(Path out, Settings s, Listener listener) {

@@ -1,5 +1,6 @@
 package io.spikestream.app.demo;
 
+import io.spikestream.app.bench.BenchRunner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spikestream.app.SpikestreamCli;
 import io.spikestream.app.cli.JsonOut;
@@ -18,6 +19,7 @@ import io.spikestream.replay.ProducerSettings;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
 import io.spikestream.topics.Topics;
 import java.io.IOException;
@@ -77,12 +79,15 @@ public final class LiveDemo {
      */
     static int run(CommandLine cl, BnntModel model, List<Recording> recordings, DemoRun.Settings settings, boolean json)
             throws IOException, InterruptedException {
-        return new LiveDemo(cl).run(model, recordings, settings.cameras(), settings.speed(), settings.commitIntervalMs(),
-                settings.warmup(), settings.seed(), json);
+        return new LiveDemo(cl).run(model, recordings, settings, json);
     }
 
-    private int run(BnntModel model, List<Recording> recordings, int cameras, double speed, int commitIntervalMs,
-                    Duration warmup, long seed, boolean json) throws IOException, InterruptedException {
+    private int run(BnntModel model, List<Recording> recordings, DemoRun.Settings settings, boolean json)
+            throws IOException, InterruptedException {
+        int cameras = settings.cameras();
+        double speed = settings.speed();
+        Duration warmup = settings.warmup();
+        long seed = settings.seed();
         List<Recording> order = new ArrayList<>(recordings);
         Collections.shuffle(order, new Random(seed));
         long gapUs = (model.spec().timesteps() + 2L) * model.spec().framing().windowUs();
@@ -96,7 +101,8 @@ public final class LiveDemo {
         List<Decided> firsts = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
         Map<String, Object> ingestSummary;
-        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(model, Math.max(4, cameras), 1, commitIntervalMs)) {
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(model, Math.max(4, cameras), 1,
+                settings.guarantee(), BenchRunner.Embedded.withCommitInterval(Map.of(), settings.commitIntervalMs()))) {
             IngestConfig.Builder ic = IngestConfig.builder()
                     .heartbeat(Double.isFinite(speed) ? Duration.ofMillis(10) : Duration.ZERO);
             long clock = System.currentTimeMillis() * 1000;
@@ -118,11 +124,11 @@ public final class LiveDemo {
             }
             // the pipeline's default topics
             Topic<String, byte[]> events = Topics.defaults().events();
-            Topic<String, Classification> classifications = Topics.defaults().classifications();
+            Topic<DecisionKey, Classification> classifications = Topics.defaults().classifications();
             ic.topic(events);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(pipeline.bootstrapServers()),
                     events.keySerializer(), events.valueSerializer());
-                 KafkaConsumer<String, Classification> decisions = new KafkaConsumer<>(
+                 KafkaConsumer<DecisionKey, Classification> decisions = new KafkaConsumer<>(
                          consumerProps(pipeline.bootstrapServers()), classifications.keyDeserializer(),
                          classifications.valueDeserializer())) {
                 decisions.subscribe(List.of(classifications.name()));
@@ -131,7 +137,7 @@ public final class LiveDemo {
                 try {
                     long quietSince = Long.MAX_VALUE;
                     while (true) {
-                        for (ConsumerRecord<String, Classification> r : decisions.poll(Duration.ofMillis(50))) {
+                        for (ConsumerRecord<DecisionKey, Classification> r : decisions.poll(Duration.ofMillis(50))) {
                             long readNs = System.nanoTime();
                             Decision d = ClassificationMapper.fromProto(r.value());
                             CameraLog log = logs.get(d.cameraId());

@@ -51,11 +51,21 @@ public final class ReplayOptions {
     @Option(names = "--topic", defaultValue = Topics.DEFAULT_EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
+    @Option(names = "--no-watermarks", negatable = false,
+            description = "Send packets without watermarks (and no heartbeats), as an older producer does: frames then"
+                    + " close only on a later event or the idle grace period.")
+    boolean noWatermarks;
+
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "5",
+            description = "Within a sample, a camera silent for this long (wall time) sends a heartbeat, an empty packet"
+                    + " with a watermark; 0 = never (default: ${DEFAULT-VALUE}).")
+    long heartbeatMs;
+
     /** The options as a replay configuration; {@code duration} null: until every camera is done. */
     public ReplayConfig toConfig(int cameras, Duration duration, String cameraPrefix) {
         return ReplayConfig.builder().topic(topic).cameras(cameras).speed(speed).loop(loop).duration(duration)
                 .packetUs(packetUs).maxEventsPerPacket(maxEventsPerPacket).gapUs(gapUs)
                 .samplesPerCamera(samplesPerCamera).splitSamples(splitSamples).seed(seed).cameraPrefix(cameraPrefix)
-                .build();
+                .watermarks(!noWatermarks).heartbeat(Duration.ofMillis(heartbeatMs)).build();
     }
 }

@@ -5,6 +5,7 @@ import io.spikestream.broker.EmbeddedKafkaBroker;
 import io.spikestream.snn.BnntModel;
 import io.spikestream.stream.AppConfig;
 import io.spikestream.stream.ClassifierApp;
+import io.spikestream.topics.Guarantee;
 import io.spikestream.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
 /**
  * An in-process broker plus the stream app classifying its input topic: what {@code bench
  * --embedded} and {@code demo} measure against. Topics are created with {@code partitions}
- * partitions; the app's state lives in a temporary folder removed on close.
+ * partitions, events and classifications with the broker's append time as record timestamps (for the
+ * latency breakdown); the app's state lives in a temporary folder removed on close.
  */
 public final class EmbeddedPipeline implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
@@ -33,24 +35,25 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and the app. {@code threads} stream threads on the default {@link Topics}. Under
-     * exactly-once a decision becomes visible when its transaction commits, so {@code commitIntervalMs}
-     * bounds part of the decision latency.
+     * Starts the broker and the app: {@code threads} stream threads on the default {@link Topics} with the
+     * given guarantee, and {@code kafkaProperties} (e.g. {@code commit.interval.ms}) over its defaults.
      */
-    public static EmbeddedPipeline start(BnntModel model, int partitions, int threads, int commitIntervalMs) {
+    public static EmbeddedPipeline start(BnntModel model, int partitions, int threads, Guarantee guarantee,
+                                         Map<String, String> kafkaProperties) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         Path state = null;
         try {
             Topics topics = Topics.defaults();
-            broker.createTopic(topics.events().name(), partitions);
-            broker.createTopic(topics.classifications().name(), partitions);
+            broker.createTopic(topics.events().name(), partitions, Topics.APPEND_TIME);
+            broker.createTopic(topics.classifications().name(), partitions, Topics.APPEND_TIME);
             broker.createTopic(topics.deadLetters().name(), 1);
             state = Files.createTempDirectory("spikestream-bench-state-");
             AppConfig config = AppConfig.defaults(broker.bootstrapServers())
                     .withApplicationId("spikestream-bench-" + UUID.randomUUID().toString().substring(0, 8))
                     .withThreads(threads)
                     .withStateDir(state)
-                    .withKafkaProperties(Map.of("commit.interval.ms", Integer.toString(commitIntervalMs)));
+                    .withGuarantee(guarantee)
+                    .withKafkaProperties(kafkaProperties);
             ClassifierApp app = ClassifierApp.start(config, model, new SimpleMeterRegistry());
             try {
                 // a run's warm-up should not be spent on the app's first rebalance

@@ -26,13 +26,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code spikestream serve}: the stream app (Kafka Streams, exactly-once) with a Prometheus endpoint,
- * until SIGINT/SIGTERM, on which it commits and closes.
+ * {@code spikestream serve}: the stream app (Kafka Streams, exactly-once or at-least-once) with a Prometheus
+ * endpoint, until SIGINT/SIGTERM, on which it commits and closes.
  */
 @Command(name = "serve",
         description = {"Run the stream app: classify camera event streams from Kafka with a BNTT checkpoint.",
                 "Reads EventPackets (key = camera id) from the input topic, writes Classifications to the output topic,"
-                        + " malformed records to the dead-letter topic; exactly-once. Stops cleanly on Ctrl-C or SIGTERM.",
+                        + " malformed records to the dead-letter topic; exactly-once by default. Stops cleanly on Ctrl-C or SIGTERM.",
                 "Settings come from --config FILE, then SPIKESTREAM_* environment variables, then flags (later wins);"
                         + " see stream-inference/README.md."})
 public final class ServeCommand implements Callable<Integer> {
@@ -88,6 +88,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--no-early-exit", description = "Run every episode to T steps or the end of its sample.")
     boolean noEarlyExit;
+
+    @CommandLine.Mixin
+    GuaranteeOption guarantee;
 
     @Option(names = "--engine", paramLabel = "sparse|dense", description = "Inference engine (default sparse; dense is the reference).")
     String engine;
@@ -150,6 +153,7 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put("exit.min-steps", exitMinSteps);
         flags.put("exit.disabled", noEarlyExit ? "true" : null);
         flags.put("engine", engine);
+        flags.put("guarantee", guarantee.guarantee == null ? null : guarantee.guarantee.text());
         flags.put("metrics.host", metricsHost);
         flags.put("metrics.port", metricsPort);
         for (String kv : kafkaProperties) {

@@ -65,6 +65,31 @@ class BenchCommandTest {
         assertThat(r.err()).contains("bench: load 1/2");
     }
 
+    @Test
+    void embeddedAtLeastOnceTimesEveryStageAndFindsEveryDecisionAsOffline(@TempDir Path dir) throws Exception {
+        Path data = BenchData.nmnistLike(dir.resolve("data"), 3, 4, 40_000, 200);
+        CliRun r = Cli.run("bench", "--embedded", "--guarantee", "at-least-once", "--model", model(dir).toString(),
+                "--data", data.toString(), "--cameras", "2", "--split-samples", "--speed", "2", "--duration", "1s",
+                "--warmup", "0s", "--partitions", "2", "--report", dir.resolve("report").toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("guarantee").asText()).isEqualTo("at-least-once");
+        assertThat(j.get("guarantee_kept").asBoolean()).isTrue();
+        long classified = j.get("classified").asLong();
+        assertThat(classified).isEqualTo(12);
+        JsonNode stages = j.get("stages");
+        for (String stage : List.of("to_broker", "to_poll", "to_frame", "compute", "to_produce", "to_visible")) {
+            assertThat(stages.get(stage).get("count").asLong()).as(stage).isEqualTo(classified);
+            assertThat(stages.get(stage).get("p99").asDouble()).as(stage).isNotNegative();
+        }
+        assertThat(stages.get("topic_timestamp_types").get(Topics.DEFAULT_EVENTS).asText()).isEqualTo("LogAppendTime");
+        assertThat(j.get("offline_check").get("identical").asLong()).isEqualTo(classified);
+        assertThat(j.get("offline_check").get("offline_accuracy").asDouble()).isEqualTo(j.get("accuracy").asDouble());
+        assertThat(j.get("configuration").get("guarantee").asText()).isEqualTo("at-least-once");
+        assertThat(Cli.run("bench", "--embedded", "--guarantee", "at-most-once", "--model", model(dir).toString(),
+                "--data", data.toString()).exit()).isEqualTo(SpikestreamCli.EXIT_USAGE);
+    }
+
     /** Against a broker and stream app that run on their own (as with spikestream broker + serve). */
     @Test
     void externalBrokerWithARunningStreamApp(@TempDir Path dir) throws Exception {

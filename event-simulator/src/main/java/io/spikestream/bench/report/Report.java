@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spikestream.bench.BenchResult;
 import io.spikestream.bench.LoadResult;
 import io.spikestream.bench.Percentiles;
+import io.spikestream.bench.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +19,8 @@ import java.util.Map;
 /**
  * Writes a bench result as {@code report.json} (the same object {@code bench --json} prints) and
  * {@code report.html}: summary tables and inline SVG plots — latency percentile curve (log scale),
- * latency vs offered load, steps used, accuracy by steps — that need no network to view.
+ * latency vs offered load, latency by stage (stacked), steps used, accuracy by steps — that need no
+ * network to view.
  */
 public final class Report {
     public static final String JSON_FILE = "report.json";
@@ -54,10 +57,13 @@ public final class Report {
                 .append("(the replay's open-loop schedule, so coordinated omission is counted) to the moment the ")
                 .append("bench consumer read the classification (read_committed). Started ")
                 .append(SvgPlot.esc(r.startedAt())).append(", ").append(fmt(r.seconds())).append(" s.</p>\n");
+        sb.append("<p>Guarantee: ").append(SvgPlot.esc(r.config().guarantee().text())).append(r.ok() ? " (kept)"
+                : " <span class=\"bad\">(not kept)</span>").append(". Duplicates are decisions received again with the same key ")
+                .append("(camera, episode) and outcome; conflicting duplicates have the same key and another outcome.</p>\n");
         sb.append("<table><tr><th>classified</th><th>expected</th><th>duplicates</th><th>missing</th><th>accuracy</th>")
                 .append("<th>mean steps</th><th>cameras (headline)</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th>")
                 .append("<th>p99.9 ms</th><th>max ms</th><th>knee (cameras)</th></tr>\n<tr>");
-        String cls = r.exactlyOnce() ? "" : " class=\"bad\"";
+        String cls = r.ok() ? "" : " class=\"bad\"";
         sb.append(td(r.classified(), cls)).append(td(r.expected(), cls)).append(td(r.duplicates(), cls))
                 .append(td(r.missing(), cls)).append(td(fmt(r.accuracy()), "")).append(td(fmt(r.meanSteps()), ""))
                 .append(td(head.cameras(), "")).append(td(fmt(head.latencyMs().p50()), ""))
@@ -70,7 +76,7 @@ public final class Report {
                 .append("<th>accuracy</th><th>mean steps</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th>")
                 .append("<th>max ms</th><th>timed</th><th>sensor p50 ms</th><th>sensor p99 ms</th></tr>\n");
         for (LoadResult l : r.loads()) {
-            String c = l.exactlyOnce() ? "" : " class=\"bad\"";
+            String c = l.meets(r.config().guarantee()) ? "" : " class=\"bad\"";
             sb.append("<tr>").append(td(l.cameras(), "")).append(td(fmt(l.replay().offeredEventsPerS()), ""))
                     .append(td(fmt(l.replay().achievedEventsPerS()), "")).append(td(fmt(l.replay().behindMaxMs()), ""))
                     .append(td(l.expected(), c)).append(td(l.classified(), c)).append(td(l.duplicates(), c))
@@ -80,8 +86,12 @@ public final class Report {
                     .append(td(fmt(l.latencyMs().max()), "")).append(td(l.latencyMs().count(), ""))
                     .append(td(fmt(l.sensorMs().p50()), "")).append(td(fmt(l.sensorMs().p99()), "")).append("</tr>\n");
         }
-        sb.append("</table>\n<div class=\"plots\">\n");
-        sb.append(percentileCurve(r)).append(latencyVsLoad(r)).append(stepsHistogram(r)).append(accuracyBySteps(r));
+        sb.append("</table>\n");
+        sb.append(offline(r));
+        sb.append(stageTable(r));
+        sb.append("<div class=\"plots\">\n");
+        sb.append(percentileCurve(r)).append(stagePlot(r)).append(latencyVsLoad(r)).append(stepsHistogram(r))
+                .append(accuracyBySteps(r));
         sb.append("</div>\n<h2>Exit reasons</h2>\n<table><tr>");
         @SuppressWarnings("unchecked")
         Map<String, Long> reasons = (Map<String, Long>) json.get("exit_reasons");
@@ -113,6 +123,69 @@ public final class Report {
                 y[i] = c.get(i)[1];
             }
             p.line(l.cameras() + " cam", x, y);
+        }
+        return p.render();
+    }
+
+    /** The offline check per load, when it ran. */
+    private static String offline(BenchResult r) {
+        if (r.loads().get(0).offline() == null) {
+            return "<p>The offline check did not run.</p>\n";
+        }
+        StringBuilder sb = new StringBuilder("<h2>Offline check</h2>\n<p>Every decision against the offline path for the "
+                + "same recording (the trainer's frames, the same engine and exit rule): class, steps, exit reason and "
+                + "scores bit for bit.</p>\n<table><tr><th>cameras</th><th>checked</th><th>identical</th><th>differing</th>"
+                + "<th>offline accuracy</th><th>offline mean steps</th><th>served accuracy</th><th>served mean steps</th></tr>\n");
+        for (LoadResult l : r.loads()) {
+            String c = l.offline().differing() == 0 ? "" : " class=\"bad\"";
+            sb.append("<tr>").append(td(l.cameras(), "")).append(td(l.offline().checked(), ""))
+                    .append(td(l.offline().identical(), c)).append(td(l.offline().differing(), c))
+                    .append(td(fmt(l.offline().accuracy()), "")).append(td(fmt(l.offline().meanSteps()), ""))
+                    .append(td(fmt(l.accuracy()), "")).append(td(fmt(l.meanSteps()), "")).append("</tr>\n");
+        }
+        return sb.append("</table>\n").toString();
+    }
+
+    /** p50 and p99 of every stage per load, and the topics' timestamp types the split at the broker rests on. */
+    private static String stageTable(BenchResult r) {
+        StringBuilder sb = new StringBuilder("<h2>Latency by stage</h2>\n<p>Stages of the decided episodes timed above. ")
+                .append("Kafka timestamps have millisecond resolution, so the split at each broker append is good to about ")
+                .append("1 ms; topic timestamp types: ").append(SvgPlot.esc(String.valueOf(r.timestampTypes())))
+                .append(". Percentiles of the stages do not add up to the percentile of the total.</p>\n");
+        sb.append("<table><tr><th>cameras</th><th>stage</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>max ms</th>")
+                .append("<th>timed</th></tr>\n");
+        for (LoadResult l : r.loads()) {
+            for (Map.Entry<Stage, Percentiles> e : l.stages().entrySet()) {
+                Percentiles p = e.getValue();
+                sb.append("<tr>").append(td(l.cameras(), "")).append("<td style=\"text-align:left\">")
+                        .append(SvgPlot.esc(e.getKey().description())).append("</td>").append(td(fmt(p.p50()), ""))
+                        .append(td(fmt(p.p90()), "")).append(td(fmt(p.p99()), "")).append(td(fmt(p.max()), ""))
+                        .append(td(p.count(), "")).append("</tr>\n");
+            }
+        }
+        return sb.append("</table>\n").toString();
+    }
+
+    /** Stacked bars: for each load the stages' p50s in one bar and their p99s in the next. */
+    private static String stagePlot(BenchResult r) {
+        int n = r.loads().size();
+        List<SvgPlot.Tick> ticks = new ArrayList<>();
+        double[] x = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = 2 * i;
+            x[2 * i + 1] = 2 * i + 1;
+            ticks.add(new SvgPlot.Tick(2 * i, r.loads().get(i).cameras() + " cam p50"));
+            ticks.add(new SvgPlot.Tick(2 * i + 1, "p99"));
+        }
+        SvgPlot p = new SvgPlot("Latency by stage (stacked)", "cameras and percentile", "ms").stacked().xTicks(ticks);
+        for (Stage stage : Stage.values()) {
+            double[] y = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                Percentiles q = r.loads().get(i).stages().get(stage);
+                y[2 * i] = q.p50();
+                y[2 * i + 1] = q.p99();
+            }
+            p.bars(stage.jsonName(), x, y);
         }
         return p.render();
     }

@@ -1,13 +1,15 @@
 package io.spikestream.bench.report;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
 
 /**
- * A small self-contained SVG chart (lines, points or bars; linear or log axes), so that the report
- * opens in a browser with no network and no plotting dependency.
+ * A small self-contained SVG chart (lines, points, bars side by side or stacked; linear or log axes), so
+ * that the report opens in a browser with no network and no plotting dependency.
  */
 final class SvgPlot {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -36,6 +38,7 @@ final class SvgPlot {
     private final List<String> hlineNames = new ArrayList<>();
     private Double yMin;
     private Double yMax;
+    private boolean stacked;
 
     SvgPlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -55,6 +58,12 @@ final class SvgPlot {
 
     SvgPlot xTicks(List<Tick> ticks) {
         xTicks = ticks;
+        return this;
+    }
+
+    /** Bar series stack on each other at the same x (linear y axis) instead of standing side by side. */
+    SvgPlot stacked() {
+        stacked = true;
         return this;
     }
 
@@ -102,17 +111,20 @@ final class SvgPlot {
         double y0 = Double.POSITIVE_INFINITY;
         double y1 = Double.NEGATIVE_INFINITY;
         boolean anyBars = false;
+        Map<Double, Double> heights = new HashMap<>();
         for (Series s : series) {
             anyBars |= s.bars();
             for (int i = 0; i < s.x().length; i++) {
                 if (okX(s.x()[i]) && okY(s.y()[i])) {
+                    double top = stacked && s.bars() ? heights.merge(s.x()[i], s.y()[i], Double::sum) : s.y()[i];
                     x0 = Math.min(x0, tx(s.x()[i]));
                     x1 = Math.max(x1, tx(s.x()[i]));
-                    y0 = Math.min(y0, ty(s.y()[i]));
-                    y1 = Math.max(y1, ty(s.y()[i]));
+                    y0 = Math.min(y0, ty(top));
+                    y1 = Math.max(y1, ty(top));
                 }
             }
         }
+        heights.clear();
         for (double[] h : hlines) {
             if (okY(h[0])) {
                 y0 = Math.min(y0, ty(h[0]));
@@ -198,14 +210,18 @@ final class SvgPlot {
             String color = COLORS[k % COLORS.length];
             if (s.bars()) {
                 double unit = (W - L - R) / (x1 - x0);
-                double bw = unit * 0.8 / barSeries;
+                double bw = stacked ? unit * 0.6 : unit * 0.8 / barSeries;
                 for (int i = 0; i < s.x().length; i++) {
                     if (!okX(s.x()[i]) || !Double.isFinite(s.y()[i])) {
                         continue;
                     }
-                    double cx = px.apply(s.x()[i]) - unit * 0.4 + barIndex * bw;
-                    double top = py.apply(Math.max(s.y()[i], logY ? 1e-300 : 0));
-                    double base = py.apply(logY ? Math.pow(10, y0) : Math.max(0, y0));
+                    double cx = stacked ? px.apply(s.x()[i]) - unit * 0.3 : px.apply(s.x()[i]) - unit * 0.4 + barIndex * bw;
+                    double below = stacked ? heights.getOrDefault(s.x()[i], 0.0) : 0;
+                    if (stacked) {
+                        heights.put(s.x()[i], below + Math.max(0, s.y()[i]));
+                    }
+                    double top = py.apply(below + Math.max(s.y()[i], logY ? 1e-300 : 0));
+                    double base = stacked ? py.apply(below) : py.apply(logY ? Math.pow(10, y0) : Math.max(0, y0));
                     sb.append(String.format(Locale.ROOT,
                             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>\n",
                             cx, Math.min(top, base), Math.max(0.5, bw - 1), Math.abs(base - top), color, esc(s.name()),

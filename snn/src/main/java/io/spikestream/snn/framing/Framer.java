@@ -17,6 +17,10 @@ import java.util.Arrays;
  *   <li>Event count: a frame closes as soon as it holds {@code eventsPerFrame} events.</li>
  *   <li>{@link #closeFrame} closes a partial frame (end of sample, idle grace period) if it holds events;
  *       the next frame follows it (time window: the next window).</li>
+ *   <li>{@link #advanceTo} (time window) applies a watermark, the producer's promise that no later event is
+ *       earlier than it: it closes every frame whose window ends at or before the watermark, exactly the
+ *       frames that the first later event would close, so the frames are the same as without the
+ *       watermark, only closed sooner.</li>
  * </ul>
  *
  * Pixel (x, y) adds to frame pixel ({@code x·fw/sw}, {@code y·fh/sh}) of channel 0 (OFF) or 1 (ON);
@@ -129,6 +133,32 @@ public final class Framer {
                 : saturatedAdd(lastEventUs, 1);
         emit(sink, end);
         return true;
+    }
+
+    /**
+     * Applies a watermark: no event earlier than {@code watermarkUs} will follow. Under time windows every
+     * frame whose window ends at or before it closes (empty windows of a gap included, up to the frame limit),
+     * as the first later event would have closed them, so the frames are bit-identical to those of the same
+     * events without watermarks. Nothing happens before the episode's first event or under event-count
+     * frames, which have no window to close.
+     *
+     * @return the number of frames closed
+     */
+    public int advanceTo(long watermarkUs, FrameSink sink) {
+        if (!started || spec.mode() != FrameMode.TIME_WINDOW) {
+            return 0;
+        }
+        int closed = 0;
+        while (framesClosed < maxFrames && frameEndUs <= watermarkUs) {
+            emit(sink, frameEndUs);
+            closed++;
+        }
+        return closed;
+    }
+
+    /** End of the current frame's window (time window), valid once the episode has started. */
+    public long currentFrameEndUs() {
+        return frameEndUs;
     }
 
     /** Starts a new episode: clears the partial frame; the next event's time starts frame 0. */

@@ -1,6 +1,7 @@
 package io.spikestream.stream.config;
 
 import io.spikestream.stream.AppConfig;
+import io.spikestream.topics.Guarantee;
 import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Set;
  * environment ({@code SPIKESTREAM_*}), and command-line flags. Keys:
  * <pre>
  * bootstrap.servers   application.id   model   threads   state.dir   idle.grace.ms   engine (sparse|dense)
+ * guarantee (exactly-once|at-least-once)
  * topic.input   topic.output   topic.dead-letters
  * exit.confidence   exit.margin   exit.gamma-step   exit.min-steps   exit.disabled (true|false)
  * metrics.host   metrics.port (0 = any free port, -1 = no endpoint)
@@ -39,7 +41,7 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
     static final String KAFKA_PREFIX = "kafka.";
     static final String ENV_PREFIX = "SPIKESTREAM_";
     static final Set<String> KEYS = Set.of("bootstrap.servers", "application.id", "model", "threads", "state.dir",
-            "idle.grace.ms", "engine", "topic.input", "topic.output", "topic.dead-letters", "exit.confidence",
+            "idle.grace.ms", "engine", "guarantee", "topic.input", "topic.output", "topic.dead-letters", "exit.confidence",
             "exit.margin", "exit.gamma-step", "exit.min-steps", "exit.disabled", "metrics.host", "metrics.port");
 
     /** Thrown for a missing or malformed setting; names the key and where it came from. */
@@ -96,6 +98,7 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
                 .withThreads(r.integer("threads", 1, 1, 1024))
                 .withIdleGrace(Duration.ofMillis(r.integer("idle.grace.ms", (int) AppConfig.DEFAULT_IDLE_GRACE.toMillis(), 1, Integer.MAX_VALUE)))
                 .withEngine(r.engine())
+                .withGuarantee(r.guarantee())
                 .withExit(new AppConfig.ExitOverrides(r.fraction("exit.confidence"), r.fraction("exit.margin"),
                         values.containsKey("exit.gamma-step") ? r.integer("exit.gamma-step", 0, 0, 1 << 20) : null,
                         r.bool("exit.disabled"),
@@ -181,6 +184,15 @@ public record ServeSettings(AppConfig app, Path model, String metricsHost, int m
                 case "false", "no", "0" -> false;
                 default -> throw new SettingsException(key + " = '" + v + "' from " + origin.get(key) + " is not true or false");
             };
+        }
+
+        Guarantee guarantee() {
+            String v = text("guarantee", Guarantee.EXACTLY_ONCE.text());
+            try {
+                return Guarantee.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(e.getMessage() + " (from " + origin.get("guarantee") + ")");
+            }
         }
 
         AppConfig.EngineKind engine() {

@@ -22,6 +22,8 @@ public final class StreamMetrics {
     public enum FrameCause {
         /** An event at or past the frame's end arrived. */
         EVENT,
+        /** A packet's watermark passed the frame's end. */
+        WATERMARK,
         /** The camera was idle past the grace period. */
         IDLE,
         /** The sample ended (end-of-sample marker or the next sample's start). */
@@ -42,6 +44,7 @@ public final class StreamMetrics {
     private final Counter droppedInputs;
     private final Counter sequenceGaps;
     private final Counter sequenceRepeats;
+    private final Counter skippedRecords;
 
     public StreamMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -81,6 +84,9 @@ public final class StreamMetrics {
         sequenceRepeats = Counter.builder("spikestream.packets.sequence.repeats")
                 .description("Packets whose sequence number was not above their camera's previous one (duplicates, "
                         + "replays, restarted cameras)").register(registry);
+        skippedRecords = Counter.builder("spikestream.records.skipped")
+                .description("Input records read again after a restart whose effect the camera's state already holds")
+                .register(registry);
     }
 
     /** Meters into a throw-away registry (tests, tools). */
@@ -119,6 +125,11 @@ public final class StreamMetrics {
 
     public void ignored(int eventCount) {
         ignoredEvents.increment(eventCount);
+    }
+
+    /** An input record skipped because the camera's state already holds it. */
+    public void recordSkipped() {
+        skippedRecords.increment();
     }
 
     /** A record sent to the dead-letter topic. */

@@ -5,15 +5,16 @@ import io.spikestream.events.PacketCodec;
 import io.spikestream.events.PacketFormatException;
 import io.spikestream.events.ReplayMetadata;
 import io.spikestream.events.SensorGeometry;
+import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
 import io.spikestream.stream.metrics.StreamMetrics;
 import io.spikestream.stream.state.CameraState;
 import io.spikestream.stream.state.CameraStateCodec;
-import io.spikestream.proto.v1.Classification;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.DeadLetterKind;
 import io.spikestream.topics.DeadLetterRecord;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.DecisionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,13 @@ import org.slf4j.LoggerFactory;
  * Events → classifications, one camera per key. Each record is checked completely (protobuf, packed
  * events, geometry, camera id, time order) before it touches the camera's state; a bad one goes to the
  * dead-letter child with the reason in its headers and the original bytes, and processing goes on.
- * A wall-clock punctuator closes the partial frames of idle cameras.
+ * A wall-clock punctuator closes the partial frames of idle cameras. Decisions are keyed by
+ * {@link DecisionKey} (camera and episode).
+ *
+ * <p>Each camera's state remembers the last input record it applied (partition and offset). Under
+ * at-least-once a restart reads again the records after the last commit, while the state, restored from
+ * its changelog, may already hold some of them; those are skipped, so no event is framed twice and every
+ * decision made again is the one made before.
  *
  * <p>Nothing is written that Kafka could refuse: ids have length limits, and the camera's new state and
  * its classifications are encoded and measured against {@link RecordLimits} before the store or any
@@ -47,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * dead-letter child, hence the {@code Object} value type of what it forwards; each sink's serializer
  * comes from {@code Topics}.
  */
-public final class ClassifierProcessor implements Processor<String, byte[], String, Object> {
+public final class ClassifierProcessor implements Processor<String, byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ClassifierProcessor.class);
 
     private final String storeName;
@@ -60,7 +67,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     private final UnwritableInputs unwritable;
     private final SequenceTracker sequences;
 
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
     private EpisodeRunner runner;
     private SensorGeometry sensor;
@@ -90,7 +97,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> ctx) {
+    public void init(ProcessorContext<Object, Object> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(storeName);
         // a new runner per (re)initialisation: its network cache starts empty and is rebuilt from the store
@@ -104,6 +111,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
 
     @Override
     public void process(Record<String, byte[]> record) {
+        long polledNs = PollStamp.take(record.headers());
         RecordMetadata source = context.recordMetadata().orElse(null);
         switch (unwritable.actionFor(source)) {
             case DEAD_LETTER -> {
@@ -173,11 +181,17 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                     + " us (t_base_us " + packet.getTBaseUs() + ")");
             return;
         }
-        sequences.note(camera, packet.getSequence());
         CameraState state = load(camera, record);
         if (state == null) {
             return;
         }
+        RecordMetadata where = context.recordMetadata().orElse(null);
+        if (where != null && state.holds(where.partition(), where.offset())) {
+            metrics.recordSkipped();
+            return;
+        }
+        // after the skip: a record read again after a restart is not a repeated packet
+        sequences.note(camera, packet.getSequence());
         ReplayMetadata info = PacketCodec.replayOf(packet);
         boolean newSample = info.replayed() && (info.start() || !info.sampleId().equals(state.sampleId()));
         if (state.phase() == CameraState.Phase.OPEN && !newSample && events.size() > 0 && events.t(0) < state.lastEventUs()) {
@@ -186,13 +200,17 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
             return;
         }
         List<Decision> out = new ArrayList<>(1);
-        runner.onPacket(camera, state, events, info, out::add);
+        long watermark = PacketCodec.watermarkOf(packet, PacketInfo.NO_WATERMARK);
+        runner.onPacket(camera, state, events, new PacketInfo(info, watermark, record.timestamp(), polledNs), out::add);
+        if (where != null) {
+            state.noteInput(where.partition(), where.offset());
+        }
         byte[] encoded = CameraStateCodec.encode(state);
         List<Classification> decided = new ArrayList<>(out.size());
         for (Decision d : out) {
             decided.add(ClassificationMapper.toProto(d));
         }
-        String tooLarge = tooLarge(camera, state, encoded, decided);
+        String tooLarge = tooLarge(camera, state, encoded, out, decided);
         if (tooLarge != null) {
             // nothing of this packet is kept: the stored state stays as it was, and the cached network
             // state, which has moved on, is dropped so that it is rebuilt from the stored one
@@ -202,8 +220,8 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
             return;
         }
         store.put(camera, encoded);
-        for (Classification c : decided) {
-            context.forward(new Record<>(camera, c, record.timestamp()), outputChild);
+        for (int i = 0; i < decided.size(); i++) {
+            context.forward(new Record<>(out.get(i).key(), decided.get(i), record.timestamp()), outputChild);
         }
     }
 
@@ -221,17 +239,20 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
     }
 
     /** Why the camera's new state or a classification would not fit in a Kafka record, or null. */
-    private String tooLarge(String camera, CameraState state, byte[] encoded, List<Classification> decided) {
+    private String tooLarge(String camera, CameraState state, byte[] encoded, List<Decision> out,
+                            List<Classification> decided) {
         int key = DeadLetterRecord.utf8Length(camera);
         if (!limits.fits(key, encoded.length)) {
             return "the camera's stored state would take " + encoded.length + " bytes (" + state.frames().size()
                     + " frames, " + state.partial().size() + " events in the open frame), more than the "
                     + limits.maxValueBytes(key) + " that fit in a record (max.request.size " + limits.maxRecordBytes() + ")";
         }
-        for (Classification c : decided) {
-            if (!limits.fits(key, c.getSerializedSize())) {
+        for (int i = 0; i < decided.size(); i++) {
+            int decisionKey = DeadLetterRecord.utf8Length(out.get(i).key().toString());
+            Classification c = decided.get(i);
+            if (!limits.fits(decisionKey, c.getSerializedSize())) {
                 return "its classification would take " + c.getSerializedSize() + " bytes, more than the "
-                        + limits.maxValueBytes(key) + " that fit in a record (max.request.size " + limits.maxRecordBytes() + ")";
+                        + limits.maxValueBytes(decisionKey) + " that fit in a record (max.request.size " + limits.maxRecordBytes() + ")";
             }
         }
         return null;
@@ -270,7 +291,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                     // way in, so what is written here fits
                     updates.add(KeyValue.pair(kv.key, CameraStateCodec.encode(s)));
                     for (Decision d : out) {
-                        context.forward(new Record<>(kv.key, ClassificationMapper.toProto(d), nowMs), outputChild);
+                        context.forward(new Record<>(d.key(), ClassificationMapper.toProto(d), nowMs), outputChild);
                     }
                     out.clear();
                 }
@@ -290,7 +311,7 @@ public final class ClassifierProcessor implements Processor<String, byte[], Stri
                 reason.length() > DeadLetterRecord.MAX_REASON_CHARS
                         ? reason.substring(0, DeadLetterRecord.MAX_REASON_CHARS) + "..." : reason);
         metrics.deadLetter(kind);
-        context.forward(new Record<String, Object>(copy.key(), copy.value(), record.timestamp(), copy.headers()),
+        context.forward(new Record<Object, Object>(copy.key(), copy.value(), record.timestamp(), copy.headers()),
                 deadLetterChild);
     }
 

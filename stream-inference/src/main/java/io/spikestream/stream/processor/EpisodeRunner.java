@@ -19,6 +19,7 @@ import io.spikestream.stream.state.CameraState.Phase;
 import io.spikestream.stream.state.FramerReplay;
 import io.spikestream.stream.state.StoredFrame;
 import io.spikestream.topics.Decision;
+import io.spikestream.topics.StageTimes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,9 @@ import java.util.function.Consumer;
  * The per-camera episode logic, free of Kafka: packets and idle ticks go in with the camera's
  * {@link CameraState}, decisions come out. The state is the truth; the network state
  * (a framer and a session per camera) is a cache, rebuilt from the state's stored frames whenever its
- * generation does not match (after a restore, a rebalance, or eviction). One instance per stream task;
- * not thread-safe.
+ * generation does not match (after a restore, a rebalance, or eviction). A packet's watermark closes the
+ * frames whose windows it passes, after the packet's events; a packet without events (a heartbeat) is
+ * not activity and does not postpone the idle close. One instance per stream task; not thread-safe.
  */
 public final class EpisodeRunner {
     private final BnntModel model;
@@ -43,6 +45,8 @@ public final class EpisodeRunner {
     private final LongSupplierNs emitClock;
     private final Map<String, CameraRuntime> cache;
     private final float[] scratch;
+    /** When this runner (its task) started: no camera counts as idle for longer than this instance has seen. */
+    private final long startedNs;
 
     // the camera being worked on, for the frame sink (set per call)
     private CameraState state;
@@ -50,6 +54,7 @@ public final class EpisodeRunner {
     private FrameCause cause;
     private boolean byCall;
     private long closingIntendedNs;
+    private PacketInfo packet;
     private ExitDecision decided = ExitDecision.CONTINUE;
     private final FrameSink sink = this::frameClosed;
 
@@ -64,6 +69,9 @@ public final class EpisodeRunner {
         final Framer framer;
         final Session session;
         long generation = -1;
+        /** Stage times of the episode's last closed frame, and how many frames the episode had then. */
+        StageTimes lastClose = StageTimes.NONE;
+        int lastCloseFrames = -1;
 
         CameraRuntime(Framer framer, Session session) {
             this.framer = framer;
@@ -89,6 +97,7 @@ public final class EpisodeRunner {
         this.wallClock = wallClock;
         this.emitClock = emitClock;
         this.scratch = new float[framing.frameSize()];
+        this.startedNs = wallClock.nowNs();
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CameraRuntime> eldest) {
@@ -115,10 +124,12 @@ public final class EpisodeRunner {
      * One valid packet of {@code camera}: its events are {@code events} (already decoded and checked).
      * Updates {@code s} and passes any decisions to {@code out}.
      */
-    public void onPacket(String camera, CameraState s, EventBuffer events, ReplayMetadata p, Consumer<Decision> out) {
+    public void onPacket(String camera, CameraState s, EventBuffer events, PacketInfo info, Consumer<Decision> out) {
+        ReplayMetadata p = info.replay();
         long wallNs = wallClock.nowNs();
         CameraRuntime rt = runtimeFor(camera, s);
         int n = events.size();
+        packet = info;
         if (p.replayed() && s.phase() != Phase.IDLE && (p.start() || !p.sampleId().equals(s.sampleId()))) {
             // a new sample begins: the previous one ends here, decided or not
             if (s.phase() == Phase.OPEN) {
@@ -144,6 +155,7 @@ public final class EpisodeRunner {
                 s.startEpisode(p.replayed(), p.sampleId(), p.hasLabel(), p.label(), events.t(i));
                 rt.framer.reset();
                 rt.session.reset();
+                rt.lastCloseFrames = -1;
             }
             begin(s, rt, FrameCause.EVENT, false, p.intendedNs());
             for (; i < n && !decided.stops(); i++) {
@@ -180,12 +192,28 @@ public final class EpisodeRunner {
                 end();
             }
         }
+        if (info.hasWatermark() && s.phase() == Phase.OPEN && timeWindow) {
+            applyWatermark(camera, s, rt, info, out);
+        }
         if (p.end() && s.phase() == Phase.OPEN) {
             finishSample(camera, s, rt, p.intendedNs(), out);
         } else if (p.end() && s.phase() == Phase.DECIDED) {
             s.endEpisode(Phase.IDLE);
         }
         rt.generation = s.touch();
+        packet = null;
+    }
+
+    /** Closes the frames whose windows end at or before the packet's watermark (what its next event would close). */
+    private void applyWatermark(String camera, CameraState s, CameraRuntime rt, PacketInfo info, Consumer<Decision> out) {
+        begin(s, rt, FrameCause.WATERMARK, false, info.replay().intendedNs());
+        rt.framer.advanceTo(info.watermarkUs(), sink);
+        ExitDecision reason = decided;
+        end();
+        if (reason.stops()) {
+            emit(camera, s, rt, reason, out);
+            s.endEpisode(s.replayed() ? Phase.DECIDED : Phase.IDLE);
+        }
     }
 
     /**
@@ -195,7 +223,10 @@ public final class EpisodeRunner {
      * @return true when the state changed
      */
     public boolean onIdle(String camera, CameraState s, long graceNs, Consumer<Decision> out) {
-        if (s.phase() != Phase.OPEN || s.partial().size() == 0 || wallClock.nowNs() - s.lastRecordWallNs() < graceNs) {
+        // a state restored after a restart was last touched by another instance, and the camera's packets may
+        // be waiting in the backlog: its idle time counts from this runner's start
+        long since = Math.max(s.lastRecordWallNs(), startedNs);
+        if (s.phase() != Phase.OPEN || s.partial().size() == 0 || wallClock.nowNs() - since < graceNs) {
             return false;
         }
         CameraRuntime rt = runtimeFor(camera, s);
@@ -243,6 +274,10 @@ public final class EpisodeRunner {
             return; // empty frames of a time gap after the deciding frame
         }
         state.frameClosed(StoredFrame.of(frame, endUs, events, byCall, closingIntendedNs));
+        PacketInfo in = packet;
+        runtime.lastClose = in == null ? new StageTimes(0, 0, 0, emitClock.nowNs())
+                : new StageTimes(in.replay().actualNs(), in.recordTimestampMs(), in.polledNs(), emitClock.nowNs());
+        runtime.lastCloseFrames = state.frames().size();
         long t0 = System.nanoTime();
         float[] scores = runtime.session.step(frame);
         metrics.stepComputed(System.nanoTime() - t0);
@@ -275,7 +310,9 @@ public final class EpisodeRunner {
                 .decisionEventTimeUs(last.endUs())
                 .eventsUsed(used)
                 .decidingPacketIntendedSendNs(last.closingIntendedNs())
-                .modelId(model.modelId());
+                .modelId(model.modelId())
+                // the deciding frame's stage times, unless it closed before this runtime was rebuilt
+                .stages(rt.lastCloseFrames == frames.size() ? rt.lastClose : StageTimes.NONE);
         if (s.hasLabel()) {
             b.label(s.label());
         }
@@ -297,6 +334,7 @@ public final class EpisodeRunner {
         long t0 = System.nanoTime();
         rt.session.reset();
         rt.framer.reset();
+        rt.lastCloseFrames = -1;
         if (s.phase() == Phase.OPEN) {
             for (StoredFrame f : s.frames()) {
                 f.expandInto(scratch);

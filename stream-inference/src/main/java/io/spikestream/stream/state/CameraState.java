@@ -37,6 +37,8 @@ public final class CameraState {
     long lastEventUs;
     long lastIntendedNs;
     long lastRecordWallNs;
+    int inputPartition = -1;
+    long inputOffset = -1;
     final List<StoredFrame> frames = new ArrayList<>();
     final EventBuffer partial;
 
@@ -92,6 +94,31 @@ public final class CameraState {
 
     public long lastRecordWallNs() {
         return lastRecordWallNs;
+    }
+
+    /**
+     * True when this state already holds the effect of the input record at {@code offset} of
+     * {@code partition}: a record read again after a restart under at-least-once, when the state's changelog
+     * had got further than the committed input offsets. Applying it twice would frame its events twice.
+     */
+    public boolean holds(int partition, long offset) {
+        return partition == inputPartition && offset <= inputOffset;
+    }
+
+    /** The input record at {@code offset} of {@code partition} has been applied. */
+    public void noteInput(int partition, long offset) {
+        inputPartition = partition;
+        inputOffset = offset;
+    }
+
+    /** Partition of the last input record applied (-1 when unknown). */
+    public int inputPartition() {
+        return inputPartition;
+    }
+
+    /** Offset of the last input record applied (-1 when unknown). */
+    public long inputOffset() {
+        return inputOffset;
     }
 
     /** Closed frames of the current episode, oldest first. */

@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * The changelogged form of a {@link CameraState}: a version byte, varints, frames as delta-coded
  * sparse index lists, and the partial frame's events in the wire's packed event encoding. An N-MNIST
- * episode of 10 frames takes about 1–3 KB.
+ * episode of 10 frames takes about 1–3 KB. Version 2 adds the last input record applied (partition and
+ * offset); version 1 states read with none.
  */
 public final class CameraStateCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_INPUT = 1;
     private static final int MAX_FRAMES = 1 << 16;
 
     private CameraStateCodec() {
@@ -36,6 +38,8 @@ public final class CameraStateCodec {
         o.zigzag(s.lastEventUs);
         o.zigzag(s.lastIntendedNs);
         o.zigzag(s.lastRecordWallNs);
+        o.zigzag(s.inputPartition);
+        o.zigzag(s.inputOffset);
         o.varint(s.frames.size());
         for (StoredFrame f : s.frames) {
             o.zigzag(f.endUs());
@@ -72,8 +76,9 @@ public final class CameraStateCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             int version = (int) varint(in);
-            if (version != VERSION) {
-                throw new IllegalStateException("camera state: version " + version + ", expected " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_INPUT) {
+                throw new IllegalStateException("camera state: version " + version + ", expected " + VERSION_WITHOUT_INPUT
+                        + " or " + VERSION);
             }
             CameraState s = new CameraState(geometry);
             s.generation = varint(in);
@@ -98,6 +103,10 @@ public final class CameraStateCodec {
             s.lastEventUs = zigzag(in);
             s.lastIntendedNs = zigzag(in);
             s.lastRecordWallNs = zigzag(in);
+            if (version >= VERSION) {
+                s.inputPartition = (int) zigzag(in);
+                s.inputOffset = zigzag(in);
+            }
             long frames = varint(in);
             if (frames < 0 || frames > MAX_FRAMES) {
                 throw new IllegalStateException("camera state: frame count " + frames);

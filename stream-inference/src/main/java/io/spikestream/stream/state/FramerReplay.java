@@ -12,7 +12,8 @@ import java.util.List;
  * events of the closed frames (which the state no longer has): stand-in events at the episode's start
  * time re-enact how each closed frame was closed (a stand-in at the window start enters a frame after
  * an event-closed one; {@code closeFrame} repeats an idle or end-of-sample close; event-count frames get
- * their count of stand-ins), then the real events of the partial frame go in. Whatever lands in the
+ * their count of stand-ins; a last frame that a watermark closed is closed by the same watermark), then
+ * the real events of the partial frame go in. Whatever lands in the
  * closed frames is discarded, and the timing state (episode start, frames closed, current window,
  * partial frame) comes out as in the uninterrupted run. FramerReplayTest checks exactly that.
  */
@@ -55,6 +56,11 @@ public final class FramerReplay {
                         framer.accept(0, 0, false, episodeStartUs, DISCARD);
                     }
                 }
+            }
+            StoredFrame last = frames.get(k - 1);
+            if (spec.mode() == FrameMode.TIME_WINDOW && !last.closedByCall() && framer.framesClosed() < k) {
+                // the last frame closed at its window end with no event after it yet (a watermark closed it)
+                framer.advanceTo(last.endUs(), DISCARD);
             }
         }
         for (int i = 0, n = partial.size(); i < n; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spikestream.stream.AppConfig;
+import io.spikestream.topics.Guarantee;
 import io.spikestream.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
@@ -58,6 +59,27 @@ class ServeSettingsTest {
                 "engine", "gpu"))).hasMessageContaining("sparse or dense");
         assertThatThrownBy(() -> ServeSettings.resolve(new Properties(), Map.of(), Map.of("bootstrap.servers", "b", "model", "m",
                 "exit.min-steps", "0"))).hasMessageContaining("exit.min-steps").hasMessageContaining("outside 1..");
+    }
+
+    @Test
+    void theGuaranteeIsExactlyOnceUnlessSetAndAtLeastOnceSendsDecisionsWithoutWaiting() {
+        Map<String, String> base = Map.of("bootstrap.servers", "b:1", "model", "m");
+        AppConfig eos = ServeSettings.resolve(new Properties(), Map.of(), base).app();
+        assertThat(eos.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+        assertThat(eos.streamsProperties()).containsEntry("commit.interval.ms", "20")
+                .containsEntry("producer.linger.ms", "0");
+        assertThat(eos.commitIntervalMs()).isEqualTo(AppConfig.DEFAULT_COMMIT_INTERVAL_MS);
+        AppConfig alos = ServeSettings.resolve(new Properties(), Map.of("SPIKESTREAM_GUARANTEE", "at-least-once"), base)
+                .app();
+        assertThat(alos.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
+        assertThat(alos.streamsProperties()).containsEntry("processing.guarantee", "at_least_once")
+                .containsEntry("producer.linger.ms", "0")
+                .containsEntry("main.consumer.interceptor.classes", "io.spikestream.stream.processor.PollStamp");
+        assertThat(alos.commitIntervalMs()).isEqualTo(AppConfig.DEFAULT_AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        assertThat(alos.withKafkaProperties(Map.of("commit.interval.ms", "250")).commitIntervalMs()).isEqualTo(250);
+        assertThatThrownBy(() -> ServeSettings.resolve(new Properties(), Map.of(), Map.of("bootstrap.servers", "b",
+                "model", "m", "guarantee", "at-most-once"))).hasMessageContaining("at-least-once or exactly-once")
+                .hasMessageContaining("the command line");
     }
 
     @Test

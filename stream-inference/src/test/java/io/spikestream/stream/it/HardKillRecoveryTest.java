@@ -17,6 +17,7 @@ import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Topics;
 import java.io.BufferedReader;
@@ -96,7 +97,7 @@ class HardKillRecoveryTest {
             broker.createTopic(TOPICS.deadLetters().name(), 1);
             Path stateDir = tmp.resolve("state");
             List<Classification> got = new ArrayList<>();
-            try (KafkaConsumer<String, Classification> reader = Harness.committedReader(broker.bootstrapServers(),
+            try (KafkaConsumer<DecisionKey, Classification> reader = Harness.committedReader(broker.bootstrapServers(),
                     TOPICS.classifications(), "checker")) {
                 Process first = child(broker.bootstrapServers(), ckpt, stateDir, tmp.resolve("first.log"));
                 try {

@@ -2,6 +2,7 @@ package io.spikestream.stream.it;
 
 import io.spikestream.proto.v1.Classification;
 import io.spikestream.proto.v1.EventPacket;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,25 +32,25 @@ final class Harness {
         }
     }
 
-    static KafkaConsumer<String, Classification> committedReader(String bootstrap, Topic<String, Classification> topic,
+    static KafkaConsumer<DecisionKey, Classification> committedReader(String bootstrap, Topic<DecisionKey, Classification> topic,
                                                                String group) {
         Map<String, Object> cc = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, Classification> c = new KafkaConsumer<>(cc, topic.keyDeserializer(),
+        KafkaConsumer<DecisionKey, Classification> c = new KafkaConsumer<>(cc, topic.keyDeserializer(),
                 topic.valueDeserializer());
         c.subscribe(List.of(topic.name()));
         return c;
     }
 
     /** Polls until {@code expected} classifications arrived, then {@code settle} longer to catch duplicates. */
-    static List<Classification> read(KafkaConsumer<String, Classification> c, List<Classification> into, int expected,
+    static List<Classification> read(KafkaConsumer<DecisionKey, Classification> c, List<Classification> into, int expected,
                                      Duration timeout, Duration settle) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long settleUntil = Long.MAX_VALUE;
         while (System.nanoTime() < Math.min(deadline, settleUntil)) {
-            for (ConsumerRecord<String, Classification> r : c.poll(Duration.ofMillis(100))) {
+            for (ConsumerRecord<DecisionKey, Classification> r : c.poll(Duration.ofMillis(100))) {
                 into.add(r.value());
             }
             if (into.size() >= expected && settleUntil == Long.MAX_VALUE) {

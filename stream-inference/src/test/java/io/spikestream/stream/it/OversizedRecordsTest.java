@@ -16,6 +16,7 @@ import io.spikestream.stream.ClassifierApp;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
 import io.spikestream.topics.DeadLetterHeaders;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ class OversizedRecordsTest {
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ClassifierApp app = ClassifierApp.start(config, model, registry);
-                 KafkaConsumer<String, Classification> out = Harness.committedReader(broker.bootstrapServers(),
+                 KafkaConsumer<DecisionKey, Classification> out = Harness.committedReader(broker.bootstrapServers(),
                          topics.classifications(), "check-out");
                  KafkaConsumer<String, byte[]> dlq = deadLetterReader(broker.bootstrapServers(), topics)) {
                 List<Classification> got = Harness.read(out, new ArrayList<>(), 2, WAIT, Duration.ofMillis(500));
@@ -141,7 +142,7 @@ class OversizedRecordsTest {
             EventBatch sample = Samples.random(TestModels.SENSOR, 200, 0, 3_000, 3);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (ClassifierApp app = ClassifierApp.start(config(broker, tmp, "refused"), model, registry);
-                 KafkaConsumer<String, Classification> out = Harness.committedReader(broker.bootstrapServers(),
+                 KafkaConsumer<DecisionKey, Classification> out = Harness.committedReader(broker.bootstrapServers(),
                          topics.classifications(), "check-out");
                  KafkaConsumer<String, byte[]> dlq = deadLetterReader(broker.bootstrapServers(), topics)) {
                 assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();

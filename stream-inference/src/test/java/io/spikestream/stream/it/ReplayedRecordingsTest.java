@@ -23,6 +23,7 @@ import io.spikestream.stream.ClassifierTopology;
 import io.spikestream.stream.testing.OfflineReference;
 import io.spikestream.stream.testing.Samples;
 import io.spikestream.stream.testing.TestModels;
+import io.spikestream.topics.DecisionKey;
 import io.spikestream.topics.ClassificationMapper;
 import io.spikestream.topics.Topics;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class ReplayedRecordingsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Classification> got = new ArrayList<>();
         try (ClassifierApp app = ClassifierApp.start(config.withTopics(topics), model, registry);
-             KafkaConsumer<String, Classification> reader = Harness.committedReader(bootstrap, topics.classifications(),
+             KafkaConsumer<DecisionKey, Classification> reader = Harness.committedReader(bootstrap, topics.classifications(),
                      "check-" + System.nanoTime())) {
             Harness.read(reader, got, expected.size(), Duration.ofSeconds(90), Duration.ofSeconds(1));
             assertThat(app.healthy()).isTrue();

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The state is all there is: a runner that loses its memory (network cache) and gets its state back
  * from the codec after any packet or idle tick decides exactly as one that never stopped. Covers the
- * framer replay for time-window and event-count frames, idle closes and gaps.
+ * framer replay for time-window and event-count frames, idle closes, gaps, and frames closed by
+ * watermarks and heartbeats.
  */
 class RestoreEquivalenceTest {
     private static final long GRACE_NS = 1_000_000;
@@ -35,9 +36,9 @@ class RestoreEquivalenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"time", "count"})
+    @ValueSource(strings = {"time", "count", "watermarks"})
     void restoringAfterEveryStepGivesTheUninterruptedResult(String mode) {
-        BnntModel model = mode.equals("time") ? TestModels.tiny() : TestModels.tinyEventCount();
+        BnntModel model = mode.equals("count") ? TestModels.tinyEventCount() : TestModels.tiny();
         SplittableRandom r = new SplittableRandom(42);
         List<Step> steps = new ArrayList<>();
         long seq = 0;
@@ -49,6 +50,10 @@ class RestoreEquivalenceTest {
                 sample = withGap(sample, 2500);
             }
             List<EventPacket> ps = Samples.packets("cam", seq, "s" + s, s % 4, sample, 5 + r.nextInt(40), 1000L * s);
+            if (mode.equals("watermarks")) {
+                // frames close on watermarks and heartbeats, some of them last in a sample's stored frames
+                ps = Samples.watermarked(ps);
+            }
             seq += ps.size();
             for (EventPacket p : ps) {
                 steps.add(new Step(p, r.nextInt(5) == 0));
@@ -84,7 +89,8 @@ class RestoreEquivalenceTest {
             events.clear();
             PacketCodec.decodeInto(st.packet(), events);
             now[0] += 10;
-            runner.onPacket("cam", state, events, PacketCodec.replayOf(st.packet()), out::add);
+            runner.onPacket("cam", state, events, new PacketInfo(PacketCodec.replayOf(st.packet()),
+                    PacketCodec.watermarkOf(st.packet(), PacketInfo.NO_WATERMARK), 0, 0), out::add);
             if (restoreEachTime) {
                 state = CameraStateCodec.decode(CameraStateCodec.encode(state), TestModels.SENSOR, frameSize);
                 runner = new EpisodeRunner(model, engine, policy, metrics, () -> now[0], () -> 0, 16);
@@ -101,7 +107,10 @@ class RestoreEquivalenceTest {
         return out;
     }
 
+    /** Without the stage times, which a restored runner does not know for frames closed before the restore. */
     private static List<Classification> strip(List<Decision> cs) {
-        return cs.stream().map(c -> ClassificationMapper.toProto(c).toBuilder().clearEmittedAtNs().build()).toList();
+        return cs.stream().map(c -> ClassificationMapper.toProto(c).toBuilder().clearEmittedAtNs().clearFrameClosedNs()
+                .clearDecidingPacketActualSendNs().clearDecidingRecordTimestampMs().clearDecidingRecordPolledNs()
+                .build()).toList();
     }
 }

@@ -49,6 +49,35 @@ class CameraStateCodecTest {
         assertThat(r.frames().get(1).closingIntendedNs()).isEqualTo(78);
         assertThat(r.partial().toBatch()).isEqualTo(s.partial().toBatch());
         assertThat(r.eventsUsed()).isEqualTo(16);
+        assertThat(r.inputPartition()).isEqualTo(-1);
+        s.noteInput(3, 41);
+        CameraState withInput = CameraStateCodec.decode(CameraStateCodec.encode(s), TestModels.SENSOR, FRAME);
+        assertThat(withInput.holds(3, 41)).isTrue();
+        assertThat(withInput.holds(3, 40)).isTrue();
+        assertThat(withInput.holds(3, 42)).as("a record after the last one applied").isFalse();
+        assertThat(withInput.holds(2, 41)).as("another partition").isFalse();
+    }
+
+    @Test
+    void aVersionOneStateReadsWithNoInputApplied() {
+        CameraState s = sample();
+        byte[] none = CameraStateCodec.encode(s);
+        s.noteInput(0, 0);
+        byte[] zero = CameraStateCodec.encode(s);
+        int at = 0;
+        while (none[at] == zero[at]) {
+            at++;
+        }
+        // version 1 had no input partition and offset: the two one-byte varints where the encodings differ
+        byte[] v1 = new byte[none.length - 2];
+        System.arraycopy(none, 0, v1, 0, at);
+        System.arraycopy(none, at + 2, v1, at, none.length - at - 2);
+        v1[0] = 1;
+        CameraState r = CameraStateCodec.decode(v1, TestModels.SENSOR, FRAME);
+        assertThat(r.inputOffset()).isEqualTo(-1);
+        assertThat(r.holds(0, 0)).isFalse();
+        assertThat(r.frames()).hasSize(2);
+        assertThat(r.partial().toBatch()).isEqualTo(s.partial().toBatch());
     }
 
     @Test

@@ -53,6 +53,38 @@ public final class Samples {
         return out;
     }
 
+    /**
+     * The packets of one sample with watermarks, as a producer that knows no more than it has sent: each
+     * packet's watermark is its last event's time, and after each packet but the last a heartbeat (no
+     * events, the same replay metadata without start and end flags) raises it to the next packet's first
+     * event time. Sequence numbers are renumbered from the first packet's.
+     */
+    public static List<EventPacket> watermarked(List<EventPacket> packets) {
+        List<EventPacket> out = new ArrayList<>();
+        long seq = packets.get(0).getSequence();
+        for (int i = 0; i < packets.size(); i++) {
+            EventPacket p = packets.get(i);
+            EventBatch events = PacketCodec.decode(p);
+            out.add(p.toBuilder().setSequence(seq++).setWatermarkUs(events.t(events.size() - 1)).build());
+            if (i + 1 < packets.size()) {
+                long next = PacketCodec.decode(packets.get(i + 1)).t(0);
+                out.add(heartbeat(p.getCameraId(), seq++, events.geometry(), p, next));
+            }
+        }
+        return out;
+    }
+
+    /** A packet with no events and only a watermark, with {@code like}'s replay metadata minus its flags. */
+    public static EventPacket heartbeat(String camera, long sequence, SensorGeometry g, EventPacket like,
+                                        long watermarkUs) {
+        EventPacket.Builder b = PacketCodec.encode(EventBatch.empty(g)).setCameraId(camera).setSequence(sequence)
+                .setWatermarkUs(watermarkUs);
+        if (like != null && like.hasReplay()) {
+            b.setReplay(like.getReplay().toBuilder().setStartOfSample(false).setEndOfSample(false));
+        }
+        return b.build();
+    }
+
     /** Packets without replay metadata (a live camera). */
     public static List<EventPacket> livePackets(String camera, EventBatch events, int perPacket) {
         List<EventPacket> out = new ArrayList<>();
